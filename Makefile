@@ -1,0 +1,60 @@
+# The README's commands. `make run` serves the demo site; `make test` runs the whole suite.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Development conveniences apply to `make run` only; production settings stay safe by default.
+DEV := DJANGO_DEBUG=1
+# Tests run with DEBUG off, as in production; they need some secret key.
+TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only}
+
+.PHONY: run test check lint format messages translations superuser clean
+
+run: $(VENV)/.installed translations
+	$(DEV) $(PY) manage.py migrate --no-input
+	$(DEV) $(PY) manage.py load_demo_content
+	@echo
+	@echo "Admin: http://127.0.0.1:8000/admin/ -- create a user with:"
+	@echo "    make superuser"
+	@echo
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed-test translations
+	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(VENV)/bin/pytest
+
+superuser: $(VENV)/.installed
+	$(DEV) $(PY) manage.py createsuperuser
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Compile locale/*.po (pure Python: no gettext tools needed).
+translations: $(VENV)/.installed
+	$(DEV) $(PY) manage.py compiletranslations --verbosity 0
+
+# Refresh locale/*.po from the source (needs GNU gettext's xgettext), then translate the new entries.
+messages: $(VENV)/.installed
+	$(DEV) $(PY) manage.py makemessages --all --no-obsolete --ignore '.venv/*' --ignore 'build/*'
+
+# The environment: pinned versions from constraints.txt, so every clone installs the same set.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --constraint constraints.txt --editable .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install --quiet --constraint constraints.txt --editable '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,191 @@
+from django.conf import settings
+from django.contrib import admin
+from django.db import models
+from django.forms import CheckboxSelectMultiple
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+from modeltranslation.utils import build_localized_fieldname
+
+from .forms import MembershipInlineFormSet
+from .models import Document, Membership, Network, NetworksPage, Theme
+
+admin.site.site_header = _("Comune di Modena — Reti internazionali")
+admin.site.site_title = _("Comune di Modena — Reti internazionali")
+admin.site.index_title = _("International relations office")
+
+
+def in_every_language(*fields):
+    """Return the translated columns of `fields`, so the admin search matches every language."""
+    return [
+        build_localized_fieldname(field, code)
+        for field in fields
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+class JoinedDecadeFilter(admin.SimpleListFilter):
+    title = _("decade joined")
+    parameter_name = "decade"
+
+    def lookups(self, request, model_admin):
+        years = Membership.objects.values_list("joined_year", flat=True).distinct()
+        decades = sorted({year // 10 * 10 for year in years})
+        return [(str(decade), f"{decade}–{decade + 9}") for decade in decades]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None or not value.isdigit():
+            return queryset
+        decade = int(value)
+        return queryset.filter(joined_year__gte=decade, joined_year__lte=decade + 9)
+
+
+PUBLIC_MEMBERSHIP_FIELDS = [("joined_year", "left_year"), "sector", "public_notes", "profile_url"]
+INTERNAL_MEMBERSHIP_FIELDSET = (
+    _("For the office only (never published)"),
+    {"fields": [("department", "contact_person"), ("annual_fee", "council_resolution")]},
+)
+
+
+class MembershipInline(TranslationStackedInline):
+    model = Membership
+    formset = MembershipInlineFormSet
+    extra = 0
+    fieldsets = [(None, {"fields": PUBLIC_MEMBERSHIP_FIELDS}), INTERNAL_MEMBERSHIP_FIELDSET]
+
+
+class DocumentInline(TranslationTabularInline):
+    model = Document
+    extra = 0
+    fields = ["title", "file", "language", "date", "is_public"]
+
+
+@admin.register(Network)
+class NetworkAdmin(TabbedTranslationAdmin):
+    list_display = [
+        "logo_thumbnail",
+        "name",
+        "acronym",
+        "theme_list",
+        "joined_year",
+        "scope",
+        "status",
+    ]
+    list_display_links = ["logo_thumbnail", "name"]
+    list_filter = ["status", "scope", "themes", JoinedDecadeFilter]
+    search_fields = [
+        "acronym",
+        "slug",
+        "promoter",
+        *in_every_language("name", "summary", "description"),
+    ]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [MembershipInline, DocumentInline]
+    formfield_overrides = {models.ManyToManyField: {"widget": CheckboxSelectMultiple}}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "acronym", "status"]}),
+        (_("Presentation"), {"fields": ["summary", "description", "logo", "website", "themes"]}),
+        (
+            _("About the network"),
+            {"fields": ["scope", "promoter", "founded_year", "key_facts", "key_facts_date"]},
+        ),
+        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_joined_year().with_themes()
+
+    @admin.display(description=_("logo"))
+    def logo_thumbnail(self, network):
+        if not network.logo:
+            return ""
+        return format_html(
+            '<img src="{}" alt="" width="48" height="48" class="network-logo-thumbnail">',
+            network.logo.url,
+        )
+
+    @admin.display(description=_("themes"))
+    def theme_list(self, network):
+        return format_html_join(", ", "{}", ((theme.name,) for theme in network.themes.all()))
+
+    @admin.display(description=_("year joined"), ordering="joined_year")
+    def joined_year(self, network):
+        return network.joined_year
+
+
+@admin.register(Theme)
+class ThemeAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "slug", "position", "network_count"]
+    list_editable = ["position"]
+    search_fields = ["slug", *in_every_language("name", "description")]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(network_count=models.Count("networks"))
+
+    @admin.display(description=_("networks"), ordering="network_count")
+    def network_count(self, theme):
+        return theme.network_count
+
+
+@admin.register(Membership)
+class MembershipAdmin(TabbedTranslationAdmin):
+    """All memberships at a glance, with the office's internal columns."""
+
+    list_display = [
+        "network",
+        "joined_year",
+        "left_year",
+        "sector",
+        "department",
+        "contact_person",
+        "annual_fee",
+    ]
+    list_filter = [("left_year", admin.EmptyFieldListFilter), "network__scope"]
+    list_select_related = ["network"]
+    search_fields = [
+        "department",
+        "contact_person",
+        "council_resolution",
+        *in_every_language("network__name", "sector"),
+    ]
+    autocomplete_fields = ["network"]
+    fieldsets = [
+        (None, {"fields": ["network", *PUBLIC_MEMBERSHIP_FIELDS]}),
+        INTERNAL_MEMBERSHIP_FIELDSET,
+    ]
+
+
+@admin.register(Document)
+class DocumentAdmin(TabbedTranslationAdmin):
+    list_display = ["title", "network", "language", "date", "is_public"]
+    list_filter = ["is_public", "language"]
+    list_select_related = ["network"]
+    search_fields = in_every_language("title", "network__name")
+    autocomplete_fields = ["network"]
+    date_hierarchy = "date"
+
+
+@admin.register(NetworksPage)
+class NetworksPageAdmin(TabbedTranslationAdmin):
+    """The one page of texts: its list leads straight to its form."""
+
+    fields = ["title", "introduction"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        page = NetworksPage.load()
+        return HttpResponseRedirect(reverse("admin:networks_networkspage_change", args=[page.pk]))

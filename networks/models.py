@@ -1,0 +1,374 @@
+"""
+The international city networks of the Comune di Modena.
+
+A `Network` is an association of cities (Energy Cities, Mayors for Peace, …); a `Membership` is
+Modena's participation in one, with the office's internal bookkeeping beside the public facts;
+`Theme` groups networks for the public filters; a `Document` is a file attached to a network.
+Translated fields (name, summary, …) are registered in translation.py.
+"""
+
+from django.conf import global_settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+# Years before the first modern city networks (the IULA was founded in 1913) or far in the
+# future are typing mistakes. The database refuses them too, so the bounds are constants.
+FIRST_YEAR = 1850
+LAST_YEAR = 2100
+YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+YEAR_RANGE_MESSAGE = _("Years go from 1850 to 2100.")  # FIRST_YEAR and LAST_YEAR
+LEFT_BEFORE_JOINED_MESSAGE = _("The year left cannot come before the year joined.")
+
+
+def year_in_range(field):
+    return Q(**{f"{field}__gte": FIRST_YEAR, f"{field}__lte": LAST_YEAR})
+
+
+def document_language_choices():
+    """Return every language Django knows: networks publish in many more than the site's own."""
+    return sorted(global_settings.LANGUAGES, key=lambda choice: str(choice[1]))
+
+
+class WebAddressField(models.URLField):
+    """
+    A URL field whose form completes a bare domain ("www.efus.eu") with https://.
+
+    Django 6.0 makes https the default; asking for it now also silences the deprecation warning.
+    """
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+class Theme(models.Model):
+    """A subject the networks work on, used by the public filters (climate, youth, …)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Themes are listed from the lowest position up.")
+    )
+    topic_uri = WebAddressField(
+        _("EuroVoc / AgID topic URI"),
+        blank=True,
+        help_text=_(
+            "The matching term of the EuroVoc thesaurus or of the AgID “argomenti” vocabulary, "
+            "e.g. http://eurovoc.europa.eu/2470"
+        ),
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class NetworkQuerySet(models.QuerySet):
+    def published(self):
+        """Return the networks visible to the public."""
+        return self.filter(status=Network.Status.PUBLISHED)
+
+    def with_themes(self):
+        return self.prefetch_related("themes")
+
+    def with_joined_year(self):
+        """Annotate `joined_year`: when Modena joined, per its current or else latest membership."""
+        membership = Membership.objects.filter(network=OuterRef("pk")).order_by(
+            F("left_year").desc(nulls_first=True), "-joined_year"
+        )
+        return self.annotate(joined_year=Subquery(membership.values("joined_year")[:1]))
+
+
+class NetworkScope(models.TextChoices):
+    INTERNATIONAL = "international", _("International")
+    EUROPEAN = "european", _("European")
+    NATIONAL = "national", _("National")
+
+
+class NetworkStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Network(models.Model):
+    # Also at module level, where Meta.constraints can see them.
+    Scope = NetworkScope
+    Status = NetworkStatus
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("The last part of the page address, made from the Italian name."),
+    )
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        help_text=_("One or two sentences shown in the list of networks."),
+    )
+    description = models.TextField(_("description"))
+    website = WebAddressField(_("website"), max_length=500, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="networks/logos/", blank=True)
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope, default=Scope.INTERNATIONAL)
+    promoter = models.CharField(
+        _("promoting organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. UNESCO, World Health Organization, Council of Europe."),
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        _("year founded"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    key_facts = models.CharField(
+        _("key facts"),
+        max_length=300,
+        blank=True,
+        help_text=_("Figures that describe the network, e.g. “246 cities in 72 countries”."),
+    )
+    key_facts_date = models.DateField(
+        _("key facts true as of"),
+        null=True,
+        blank=True,
+        help_text=_("Figures age: the date they were last checked."),
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), related_name="networks", blank=True
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = NetworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(founded_year__isnull=True) | year_in_range("founded_year"),
+                name="%(app_label)s_%(class)s_founded_year_in_range",
+                violation_error_message=YEAR_RANGE_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(scope__in=NetworkScope.values),
+                name="%(app_label)s_%(class)s_scope_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=NetworkStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug=""),
+                name="%(app_label)s_%(class)s_slug_not_empty",
+                violation_error_message=_("Give the network a slug."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.key_facts_date and not self.key_facts:
+            raise ValidationError(
+                {"key_facts_date": _("Give the key facts this date refers to, or clear the date.")}
+            )
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        """Return the memberships Modena still holds."""
+        return self.filter(left_year__isnull=True)
+
+
+class Membership(models.Model):
+    """
+    Modena's membership of a network.
+
+    The public facts (year, sector, notes, profile) are shown on the site; the fields grouped as
+    internal are for the office only and must never reach a public page.
+    """
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    joined_year = models.PositiveSmallIntegerField(_("year joined"), validators=YEAR_VALIDATORS)
+    left_year = models.PositiveSmallIntegerField(
+        _("year left"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("Leave empty while Modena is a member."),
+    )
+    sector = models.CharField(
+        _("sector or role"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. “Media Arts” for the UNESCO Creative Cities."),
+    )
+    public_notes = models.TextField(_("public notes"), blank=True)
+    profile_url = WebAddressField(
+        _("Modena's profile"),
+        max_length=500,
+        blank=True,
+        help_text=_("The page about Modena on the network's website, if there is one."),
+    )
+    # Internal: for the office only.
+    department = models.CharField(_("responsible department"), max_length=200, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    annual_fee = models.DecimalField(
+        _("annual fee (€)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    council_resolution = models.CharField(
+        _("council resolution"),
+        max_length=200,
+        blank=True,
+        help_text=_("Reference of the resolution on joining, e.g. “Delibera G.C. n. 123/2021”."),
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["network", F("left_year").desc(nulls_first=True), "-joined_year"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=year_in_range("joined_year"),
+                name="%(app_label)s_%(class)s_joined_year_in_range",
+                violation_error_message=YEAR_RANGE_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(left_year__isnull=True) | year_in_range("left_year"),
+                name="%(app_label)s_%(class)s_left_year_in_range",
+                violation_error_message=YEAR_RANGE_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(left_year__isnull=True) | Q(left_year__gte=F("joined_year")),
+                name="%(app_label)s_%(class)s_left_after_joined",
+                violation_error_message=LEFT_BEFORE_JOINED_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_fee__isnull=True) | Q(annual_fee__gte=0),
+                name="%(app_label)s_%(class)s_fee_not_negative",
+                violation_error_message=_("The annual fee cannot be negative."),
+            ),
+            models.UniqueConstraint(
+                fields=["network"],
+                condition=Q(left_year__isnull=True),
+                name="%(app_label)s_%(class)s_one_active_per_network",
+                violation_error_message=_(
+                    "Modena already has an active membership of this network."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        if self.left_year:
+            return f"{self.network} ({self.joined_year}–{self.left_year})"
+        return f"{self.network} ({self.joined_year}–)"
+
+    def clean(self):
+        if self.left_year and self.joined_year and self.left_year < self.joined_year:
+            raise ValidationError({"left_year": LEFT_BEFORE_JOINED_MESSAGE})
+
+    @property
+    def is_active(self):
+        return self.left_year is None
+
+
+class DocumentQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class Document(models.Model):
+    """A file attached to a network: statutes, charters, reports."""
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"),
+        upload_to="networks/documents/",
+        validators=[FileExtensionValidator(["pdf"])],
+    )
+    language = models.CharField(
+        _("language"), max_length=15, choices=document_language_choices, default="it"
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("Public documents are listed on the network's page; the others stay internal."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["network", F("date").desc(nulls_last=True), "title"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.title
+
+
+class NetworksPage(models.Model):
+    """
+    The editable texts of the public list of networks: its title and introduction.
+
+    There is one such page: a database constraint pins its primary key, and `load()` creates it on
+    first use.
+    """
+
+    SINGLETON_PK = 1
+
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("Shown above the list. Separate paragraphs with an empty line."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("networks page")
+        verbose_name_plural = _("networks page")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="%(app_label)s_%(class)s_singleton"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        page, _created = cls.objects.get_or_create(
+            pk=cls.SINGLETON_PK, defaults={"title": _("International city networks")}
+        )
+        return page

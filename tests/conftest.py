@@ -1,0 +1,17 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _test_storages(settings, tmp_path):
+    """
+    Keep uploads in a temporary folder, and serve static files without the hashed manifest.
+
+    Production uses WhiteNoise's manifest storage, which needs `collectstatic` first; the tests
+    render pages without running it, so WhiteNoise serves from the apps' folders as in DEBUG.
+    """
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
