@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.db import models
-from django.forms import CheckboxSelectMultiple
+from django.forms import CheckboxSelectMultiple, Textarea
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -35,8 +35,8 @@ class JoinedDecadeFilter(admin.SimpleListFilter):
     parameter_name = "decade"
 
     def lookups(self, request, model_admin):
-        years = Membership.objects.values_list("joined_year", flat=True).distinct()
-        decades = sorted({year // 10 * 10 for year in years})
+        years = Network.objects.with_joined_year().values_list("joined_year", flat=True)
+        decades = sorted({year // 10 * 10 for year in years if year is not None})
         return [(str(decade), f"{decade}–{decade + 9}") for decade in decades]
 
     def queryset(self, request, queryset):
@@ -100,8 +100,17 @@ class NetworkAdmin(TabbedTranslationAdmin):
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    class Media:
+        css = {"all": ["networks/admin.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).with_joined_year().with_themes()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The summary is short but more than a line: give it a small text area in every language.
+        if db_field.name.startswith("summary"):
+            kwargs["widget"] = Textarea(attrs={"rows": 3, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("logo"))
     def logo_thumbnail(self, network):

@@ -1,4 +1,9 @@
 import pytest
+from django.db import connection
+
+
+def pytest_report_header():
+    return f"database: {connection.vendor}"
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,11 @@
+import io
+
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from PIL import Image
 
 from networks.models import Membership, Network, NetworksPage, Theme
 
@@ -117,6 +121,13 @@ class TestNetworkList:
         assert "2002" in content
         assert "Internazionale" in content
         assert "Pubblicata" in content
+
+    def test_list_shows_a_logo_thumbnail(self, admin_client, network):
+        image = io.BytesIO()
+        Image.new("RGB", (120, 60), "teal").save(image, "PNG")
+        network.logo.save("climate-alliance.png", ContentFile(image.getvalue()))
+        response = admin_client.get(reverse("admin:networks_network_changelist"))
+        assert f'<img src="{network.logo.url}"' in response.content.decode()
 
     def test_list_does_not_grow_in_queries_with_the_networks(
         self, admin_client, network, django_assert_max_num_queries
