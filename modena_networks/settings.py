@@ -48,7 +48,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_filters",
+    # Bootstrap Italia's CSS, JavaScript, fonts and icons, served as our own static files.
+    "bootstrap_italia_template",
     "networks",
 ]
 
@@ -78,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "networks.context_processors.site",
             ],
         },
     },
@@ -150,6 +154,18 @@ STORAGES = {
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+
+# The city and the pages of its main site that every page links to (AgID "modello Comuni").
+
+CITY_NAME = os.environ.get("DJANGO_CITY_NAME", "Comune di Modena")
+CITY_URL = os.environ.get("DJANGO_CITY_URL", "https://www.comune.modena.it/")
+ACCESSIBILITY_STATEMENT_URL = os.environ.get(
+    "DJANGO_ACCESSIBILITY_STATEMENT_URL", "https://form.agid.gov.it/"
+)
+PRIVACY_POLICY_URL = os.environ.get(
+    "DJANGO_PRIVACY_POLICY_URL", "https://www.comune.modena.it/privacy"
+)
 
 
 # Security

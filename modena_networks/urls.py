@@ -1,14 +1,21 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from networks import views
+from networks.sitemaps import sitemaps
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
-    # Until the public pages exist, the home page leads to the office's admin.
-    path("", RedirectView.as_view(pattern_name="admin:index")),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
 ]
+
+urlpatterns += i18n_patterns(path("", include("networks.urls")))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

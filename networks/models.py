@@ -7,12 +7,16 @@ Modena's participation in one, with the office's internal bookkeeping beside the
 Translated fields (name, summary, …) are registered in translation.py.
 """
 
-from django.conf import global_settings
+from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 # Years before the first modern city networks (the IULA was founded in 1913) or far in the
 # future are typing mistakes. The database refuses them too, so the bounds are constants.
@@ -69,6 +73,9 @@ class Theme(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("networks:theme", kwargs={"slug": self.slug})
+
 
 class NetworkQuerySet(models.QuerySet):
     def published(self):
@@ -77,6 +84,34 @@ class NetworkQuerySet(models.QuerySet):
 
     def with_themes(self):
         return self.prefetch_related("themes")
+
+    def with_sort_name(self, language):
+        """Annotate `sort_name`: the name in `language` (else Italian), for ordering."""
+        name = Coalesce(
+            NullIf(build_localized_fieldname("name", language), Value("")),
+            build_localized_fieldname("name", settings.LANGUAGE_CODE),
+            # modeltranslation makes a field class per language: name the type for the database.
+            output_field=models.CharField(),
+        )
+        return self.annotate(sort_name=Lower(name))
+
+    def with_active_membership(self):
+        """Prefetch the active membership into `active_memberships` (a list of one or none)."""
+        return self.prefetch_related(
+            Prefetch(
+                "memberships", queryset=Membership.objects.active(), to_attr="active_memberships"
+            )
+        )
+
+    def for_public_list(self, language):
+        return (
+            self.published()
+            .with_joined_year()
+            .with_sort_name(language)
+            .with_themes()
+            .with_active_membership()
+            .order_by("sort_name")
+        )
 
     def with_joined_year(self):
         """Annotate `joined_year`: when Modena joined, per its current or else latest membership."""
@@ -177,6 +212,9 @@ class Network(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("networks:detail", kwargs={"slug": self.slug})
+
     def clean(self):
         if self.key_facts_date and not self.key_facts:
             raise ValidationError(
@@ -186,6 +224,13 @@ class Network(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @cached_property
+    def active_membership(self):
+        """Return Modena's current membership, or None; prefetched by with_active_membership()."""
+        if hasattr(self, "active_memberships"):
+            return self.active_memberships[0] if self.active_memberships else None
+        return self.memberships.active().first()
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -367,8 +412,38 @@ class NetworksPage(models.Model):
         super().save(*args, **kwargs)
 
     @classmethod
+    def get_or_default(cls):
+        """Return the page, or an unsaved one with the default title: showing it never writes."""
+        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls(
+            title=_("International city networks")
+        )
+
+    @classmethod
     def load(cls):
         page, _created = cls.objects.get_or_create(
             pk=cls.SINGLETON_PK, defaults={"title": _("International city networks")}
         )
         return page
+
+
+class SearchDocument(models.Model):
+    """
+    The words of a network in one language, folded for accent- and case-insensitive search.
+
+    Kept up to date by networks.search on every save of a network or membership; languages
+    without a translation get the Italian text, so a search in English finds untranslated networks.
+    """
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="search_documents")
+    language = models.CharField(max_length=15)
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "language"], name="%(app_label)s_%(class)s_one_per_language"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.network} [{self.language}]"

@@ -22,7 +22,7 @@ class NetworkFactory(factory.django.DjangoModelFactory):
     name_it = factory.Sequence(lambda n: f"Rete {n}")
     name_en = factory.Sequence(lambda n: f"Network {n}")
     slug = factory.Sequence(lambda n: f"rete-{n}")
-    summary_it = "Una rete di città europee."
+    summary_it = "Una rete di comuni europei."
     summary_en = "A network of European cities."
     description_it = "Descrizione della rete."
     description_en = "Description of the network."

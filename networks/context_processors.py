@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language, get_language_info
+
+
+def language_links(request):
+    """
+    Return the current page in every language of the site, filters kept.
+
+    Plain links (translate_url), not the set_language form: its cookie would make every page
+    vary by cookie and defeat caching.
+    """
+    current = get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(request.get_full_path(), code)
+        links.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": url,
+                "absolute_url": request.build_absolute_uri(url),
+                "is_current": code == current,
+            }
+        )
+    return links
+
+
+def site(request):
+    return {
+        "ACCESSIBILITY_STATEMENT_URL": settings.ACCESSIBILITY_STATEMENT_URL,
+        "PRIVACY_POLICY_URL": settings.PRIVACY_POLICY_URL,
+        "CITY_NAME": settings.CITY_NAME,
+        "CITY_URL": settings.CITY_URL,
+        "language_links": SimpleLazyObject(lambda: language_links(request)),
+        "canonical_url": SimpleLazyObject(lambda: request.build_absolute_uri(request.path)),
+    }

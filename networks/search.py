@@ -1,0 +1,73 @@
+"""
+Accent- and case-insensitive word search over the networks, the same on SQLite and PostgreSQL.
+
+Neither database folds accents the same way (SQLite cannot at all), so the text is folded in
+Python when it is saved, into one SearchDocument per network and language, and the visitor's words
+are folded the same way before they are matched.
+"""
+
+import unicodedata
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+
+from .models import Membership, Network, SearchDocument
+
+SEARCHED_FIELDS = ["name", "acronym", "summary", "description"]
+
+
+def fold(text):
+    """Return `text` without accents, in lower case, with single spaces: "Città" -> "citta"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
+
+
+def words(query):
+    return fold(query).split()
+
+
+def text_in(obj, field, language):
+    """
+    Return `field` of `obj` in `language`, else in Italian, else untranslated.
+
+    Reads the columns themselves rather than modeltranslation's descriptors, so that migrations'
+    historical models can use it too.
+    """
+    for name in (f"{field}_{language}", f"{field}_{settings.LANGUAGE_CODE}", field):
+        value = getattr(obj, name, None)
+        if value:
+            return value
+    return ""
+
+
+def document_text(network, memberships, language):
+    parts = [text_in(network, field, language) for field in SEARCHED_FIELDS]
+    parts += [text_in(membership, "sector", language) for membership in memberships]
+    return fold(" ".join(parts))
+
+
+def index_network(network):
+    """Rebuild the search documents of `network`, one per language of the site."""
+    memberships = list(Membership.objects.filter(network=network))
+    for language, _name in settings.LANGUAGES:
+        SearchDocument.objects.update_or_create(
+            network=network,
+            language=language,
+            defaults={"text": document_text(network, memberships, language)},
+        )
+
+
+def matching(queryset, query, language):
+    """Filter `queryset` to the networks whose text in `language` holds every word of `query`."""
+    for word in words(query):
+        documents = SearchDocument.objects.filter(
+            network=OuterRef("pk"), language=language, text__contains=word
+        )
+        queryset = queryset.filter(Exists(documents))
+    return queryset
+
+
+def reindex_all():
+    for network in Network.objects.all():
+        index_network(network)

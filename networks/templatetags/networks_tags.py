@@ -1,0 +1,35 @@
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# As in django.utils.html.json_script: no "</script>" or "<!--" can close the element early.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data):
+    """
+    Return `data` as JSON safe inside <script type="application/ld+json">.
+
+    Like Django's json_script, but for the JSON-LD type, which json_script does not produce.
+    """
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, url):
+    return context["request"].build_absolute_uri(url)
+
+
+@register.filter
+def file_size(document):
+    """Return the size in bytes of a document's file, or None if the file cannot be read."""
+    try:
+        return document.file.size
+    except OSError:
+        return None

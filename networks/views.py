@@ -1,0 +1,176 @@
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from . import structured_data
+from .filters import NetworkFilter
+from .models import Document, Network, NetworksPage, Theme
+
+# Parameters that are not filters: they say how to show the results, not which ones.
+NOT_FILTERS = {"page", "order"}
+
+
+@require_safe
+def home(request):
+    """Send the visitor to the list of networks in their language (Accept-Language or Italian)."""
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        response = redirect("networks:list")
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class NetworkListView(FilterView):
+    filterset_class = NetworkFilter
+    template_name = "networks/network_list.html"
+    paginate_by = 20
+    # An invalid filter is shown as a form error and ignored; the valid ones still apply.
+    strict = False
+
+    def get_queryset(self):
+        return Network.objects.for_public_list(get_language())
+
+    def paginate_queryset(self, queryset, page_size):
+        # get_page() answers a missing, mistyped or too large page with a real page, not a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        networks_page = NetworksPage.get_or_default()
+        page = context["page_obj"]
+        context["networks_page"] = networks_page
+        context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2)
+        context["theme_facets"] = self.theme_facets()
+        context["active_filters"] = self.active_filters()
+        context["is_filtered"] = bool(context["active_filters"])
+        context["structured_data"] = structured_data.collection(
+            networks_page.title, page.object_list, self.request, page.start_index()
+        )
+        return context
+
+    def theme_facets(self):
+        """
+        Return every theme with `network_count`: how many networks it would show with the other
+        filters as they are, and `chosen` when it is one of the themes filtered on.
+        """
+        others = self.request.GET.copy()
+        for name in ["theme", *NOT_FILTERS]:
+            others.pop(name, None)
+        without_themes = NetworkFilter(
+            others, queryset=Network.objects.published().with_joined_year()
+        ).qs
+        chosen = set(self.request.GET.getlist("theme"))
+        themes = Theme.objects.annotate(
+            network_count=Count("networks", filter=Q(networks__in=without_themes.values("pk")))
+        )
+        for theme in themes:
+            theme.chosen = theme.slug in chosen
+        return themes
+
+    def active_filters(self):
+        """Return the filters in force as chips: a label and the address without that filter."""
+        form = self.filterset.form
+        if not form.is_bound or not hasattr(form, "cleaned_data"):
+            return []
+        data = form.cleaned_data
+        chips = []
+        if data.get("q"):
+            chips.append((_("Words: “%(words)s”") % {"words": data["q"]}, "q", None))
+        for theme in data.get("theme") or []:
+            chips.append((theme.name, "theme", theme.slug))
+        if data.get("scope"):
+            chips.append((Network.Scope(data["scope"]).label, "scope", None))
+        if data.get("joined_after") is not None:
+            label = _("Joined from %(year)s") % {"year": int(data["joined_after"])}
+            chips.append((label, "joined_after", None))
+        if data.get("joined_before") is not None:
+            label = _("Joined up to %(year)s") % {"year": int(data["joined_before"])}
+            chips.append((label, "joined_before", None))
+        return [
+            {"label": label, "remove_url": self.url_without(name, value)}
+            for label, name, value in chips
+        ]
+
+    def url_without(self, name, value=None):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        if value is None:
+            query.pop(name, None)
+        else:
+            query.setlist(name, [item for item in query.getlist(name) if item != value])
+        encoded = query.urlencode()
+        return f"{self.request.path}?{encoded}" if encoded else self.request.path
+
+
+class NetworkDetailView(DetailView):
+    template_name = "networks/network_detail.html"
+    context_object_name = "network"
+
+    def get_queryset(self):
+        return (
+            Network.objects.published()
+            .with_joined_year()
+            .with_themes()
+            .with_active_membership()
+            .prefetch_related(
+                Prefetch(
+                    "documents", queryset=Document.objects.public(), to_attr="public_documents"
+                )
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        network = self.object
+        shared = Network.themes.through.objects.filter(
+            network=OuterRef("pk"), theme__in=[theme.pk for theme in network.themes.all()]
+        )
+        context["related_networks"] = (
+            Network.objects.published()
+            .with_sort_name(get_language())
+            .filter(Exists(shared))
+            .exclude(pk=network.pk)
+            .order_by("sort_name")[:6]
+        )
+        context["structured_data"] = structured_data.organization(network, self.request)
+        return context
+
+
+class ThemeDetailView(DetailView):
+    model = Theme
+    template_name = "networks/theme_detail.html"
+    context_object_name = "theme"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        with_theme = Network.themes.through.objects.filter(
+            network=OuterRef("pk"), theme=self.object
+        )
+        context["networks"] = Network.objects.for_public_list(get_language()).filter(
+            Exists(with_theme)
+        )
+        return context
+
+
+class LegalNotesView(TemplateView):
+    template_name = "legal_notes.html"

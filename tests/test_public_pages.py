@@ -1,0 +1,322 @@
+"""The public pages: addresses, languages, contents, what never shows, and their cost in queries."""
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from networks.models import Network
+
+from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, language, **kwargs):
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def structured_data(response):
+    blocks = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S
+    )
+    return [json.loads(block) for block in blocks]
+
+
+@pytest.fixture
+def climate():
+    theme = ThemeFactory(name_it="Clima ed energia", name_en="Climate and energy", slug="clima")
+    network = NetworkFactory(
+        name_it="Alleanza per il clima",
+        name_en="Climate Alliance",
+        slug="climate-alliance",
+        summary_it="Comuni europei per il clima.",
+        summary_en="European towns for the climate.",
+        acronym="CA",
+        promoter="Klima-Bündnis",
+        themes=[theme],
+    )
+    MembershipFactory(
+        network=network,
+        joined_year=2002,
+        sector_it="Energia",
+        sector_en="Energy",
+        public_notes_it="Modena partecipa al gruppo di lavoro sul clima.",
+        public_notes_en="Modena takes part in the climate working group.",
+        department="Settore Ambiente segreto",
+        contact_person="Maria Rossi",
+        annual_fee=1234.56,
+        council_resolution="Delibera G.C. 99/2002",
+    )
+    return network
+
+
+class TestAddresses:
+    def test_addresses_are_translated(self):
+        assert url("networks:list", "it") == "/it/reti/"
+        assert url("networks:list", "en") == "/en/networks/"
+        assert url("networks:detail", "it", slug="eurodesk") == "/it/reti/eurodesk/"
+        assert url("networks:detail", "en", slug="eurodesk") == "/en/networks/eurodesk/"
+        assert url("networks:theme", "it", slug="giovani") == "/it/temi/giovani/"
+        assert url("networks:theme", "en", slug="giovani") == "/en/themes/giovani/"
+
+    @pytest.mark.parametrize(
+        ("accept", "target"),
+        [
+            ("en-GB,en;q=0.9", "/en/networks/"),
+            ("it", "/it/reti/"),
+            ("de", "/it/reti/"),
+            ("", "/it/reti/"),
+        ],
+    )
+    def test_home_sends_visitors_to_the_list_in_their_language(self, client, accept, target):
+        response = client.get("/", headers={"accept-language": accept})
+        assert response.status_code == 302
+        assert response.url == target
+        assert "Accept-Language" in response["Vary"]
+
+    def test_language_home_leads_to_the_list(self, client):
+        assert client.get("/en/").url == "/en/networks/"
+
+    def test_unknown_network_is_not_found(self, client):
+        assert client.get("/it/reti/nessuna/").status_code == 404
+
+    def test_draft_network_is_not_found(self, client):
+        NetworkFactory(slug="bozza", status=Network.Status.DRAFT)
+        assert client.get("/it/reti/bozza/").status_code == 404
+        assert client.get("/en/networks/bozza/").status_code == 404
+
+    def test_unknown_theme_is_not_found(self, client):
+        assert client.get("/en/themes/nothing/").status_code == 404
+
+    @pytest.mark.parametrize(
+        ("path", "text"),
+        [("/it/reti/nessuna/", "Pagina non trovata"), ("/en/networks/none/", "Page not found")],
+    )
+    def test_not_found_page_speaks_the_visitors_language(self, client, path, text):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert text in response.content.decode()
+
+
+class TestList:
+    def test_list_shows_introduction_and_published_networks(self, client, climate):
+        NetworkFactory(name_it="Rete in bozza", status=Network.Status.DRAFT)
+        content = client.get("/it/reti/").content.decode()
+        assert "Alleanza per il clima" in content
+        assert "Comuni europei per il clima." in content
+        assert "2002" in content
+        assert "Energia" in content
+        assert 'href="/it/temi/clima/"' in content
+        assert "Rete in bozza" not in content
+
+    def test_english_list_shows_english_texts(self, client, climate):
+        response = client.get("/en/networks/")
+        content = response.content.decode()
+        assert '<html lang="en">' in content
+        assert "Climate Alliance" in content
+        assert "European towns for the climate." in content
+        assert 'href="/en/themes/clima/"' in content
+
+    def test_untranslated_network_shows_the_italian_text(self, client):
+        NetworkFactory(name_it="Rete delle Città interculturali", name_en="", summary_en="")
+        content = client.get("/en/networks/").content.decode()
+        assert "Rete delle Città interculturali" in content
+
+    def test_result_count_is_announced(self, client, climate):
+        content = client.get("/en/networks/").content.decode()
+        assert re.search(r'role="status">\s*1 network found\s*</p>', content)
+
+
+class TestDetail:
+    def test_detail_shows_the_public_facts(self, client, climate):
+        DocumentFactory(network=climate, title_en="Statutes", is_public=True)
+        response = client.get("/en/networks/climate-alliance/")
+        content = response.content.decode()
+        assert response.status_code == 200
+        for text in [
+            "Climate Alliance",
+            "Description of the network.",
+            "2002",
+            "Energy",
+            "Modena takes part in the climate working group.",
+            "Klima-Bündnis",
+            "International",
+            "Climate and energy",
+            "Statutes",
+            "PDF",
+        ]:
+            assert text in content, text
+
+    def test_website_is_marked_as_an_external_link(self, client, climate):
+        content = client.get("/en/networks/climate-alliance/").content.decode()
+        assert re.search(r'<a href="https://example.org/" rel="external noopener"', content)
+        assert "(external site)" in content
+
+    def test_internal_fields_never_reach_the_page(self, client, climate):
+        DocumentFactory(network=climate, title_it="Verbale interno", is_public=False)
+        for path in ["/it/reti/climate-alliance/", "/it/reti/", "/it/temi/clima/"]:
+            content = client.get(path).content.decode()
+            for secret in [
+                "Settore Ambiente segreto",
+                "Maria Rossi",
+                "1234",
+                "99/2002",
+                "Verbale interno",
+            ]:
+                assert secret not in content, (path, secret)
+
+    def test_breadcrumbs_lead_back_to_the_list(self, client, climate):
+        content = client.get("/it/reti/climate-alliance/").content.decode()
+        assert 'data-element="breadcrumb"' in content
+        assert '<a href="/it/reti/">Reti internazionali di città</a>' in content
+
+    def test_networks_sharing_a_theme_are_suggested_but_not_drafts(self, client, climate):
+        theme = climate.themes.get()
+        NetworkFactory(name_it="Energy Cities", themes=[theme])
+        NetworkFactory(name_it="Rete in bozza", themes=[theme], status=Network.Status.DRAFT)
+        NetworkFactory(name_it="Eurodesk")
+        response = client.get("/it/reti/climate-alliance/")
+        assert [network.name for network in response.context["related_networks"]] == [
+            "Energy Cities"
+        ]
+
+    def test_structured_data_describes_the_network_and_the_city_as_member(self, client, climate):
+        [data] = structured_data(client.get("/en/networks/climate-alliance/"))
+        assert data["@type"] == "Organization"
+        assert data["name"] == "Climate Alliance"
+        assert data["member"]["@type"] == "GovernmentOrganization"
+        assert data["member"]["name"] == "Comune di Modena"
+
+
+class TestTheme:
+    def test_theme_page_lists_its_published_networks(self, client, climate):
+        theme = climate.themes.get()
+        NetworkFactory(name_it="Rete in bozza", themes=[theme], status=Network.Status.DRAFT)
+        NetworkFactory(name_it="Eurodesk")
+        response = client.get("/it/temi/clima/")
+        content = response.content.decode()
+        assert "Clima ed energia" in content
+        assert "Alleanza per il clima" in content
+        assert "Rete in bozza" not in content
+        assert "Eurodesk" not in content
+        assert 'href="/it/reti/?theme=clima"' in content
+
+
+class TestLanguageSwitcher:
+    def test_switcher_leads_to_the_same_page_in_the_other_language(self, client, climate):
+        content = client.get("/it/reti/climate-alliance/").content.decode()
+        assert 'href="/en/networks/climate-alliance/" hreflang="en" lang="en"' in content
+
+    def test_switcher_keeps_the_filters(self, client, climate):
+        content = client.get("/it/reti/?theme=clima&q=clima").content.decode()
+        assert 'href="/en/networks/?theme=clima&amp;q=clima" hreflang="en"' in content
+
+    def test_switching_sets_no_cookie(self, client, climate):
+        response = client.get("/en/networks/")
+        assert not response.cookies
+
+
+class TestPageMetadata:
+    def test_every_page_has_title_description_canonical_and_alternates(self, client, climate):
+        for path in ["/it/reti/", "/en/networks/climate-alliance/", "/it/temi/clima/"]:
+            content = client.get(path).content.decode()
+            assert re.search(r"<title>[^<]+ – Comune di Modena</title>", content), path
+            assert re.search(r'<meta name="description" content="[^"]+">', content), path
+            assert f'<link rel="canonical" href="http://testserver{path}">' in content
+            assert 'hreflang="it"' in content and 'hreflang="en"' in content
+            assert 'hreflang="x-default"' in content
+            assert '<meta property="og:title" content="' in content
+
+    def test_list_structured_data_lists_the_networks(self, client, climate):
+        [data] = structured_data(client.get("/en/networks/"))
+        assert data["@type"] == "CollectionPage"
+        [item] = data["mainEntity"]["itemListElement"]
+        assert item["item"]["name"] == "Climate Alliance"
+
+    def test_structured_data_cannot_close_its_script_element(self, client):
+        NetworkFactory(name_it="</script><script>alert(1)</script>")
+        content = client.get("/it/reti/").content.decode()
+        assert "<script>alert(1)" not in content
+
+    @pytest.mark.parametrize("path", ["/it/reti/", "/en/networks/", "/it/note-legali/"])
+    def test_footer_links_of_the_modello_comuni(self, client, path):
+        content = client.get(path).content.decode()
+        for element in ["accessibility-link", "privacy-policy-link", "legal-notes"]:
+            assert f'data-element="{element}"' in content
+
+    def test_legal_notes_give_the_content_licence(self, client):
+        content = client.get("/it/note-legali/").content.decode()
+        assert 'data-element="legal-notes-section"' in content
+        assert 'data-element="legal-notes-body"' in content
+        assert "Licenza dei contenuti" in content
+        assert "CC BY 4.0" in content
+
+
+class TestSitemapAndRobots:
+    def test_sitemap_lists_every_public_page_with_alternates(self, client, climate):
+        NetworkFactory(slug="bozza", status=Network.Status.DRAFT)
+        content = client.get("/sitemap.xml").content.decode()
+        assert "<loc>http://testserver/it/reti/climate-alliance/</loc>" in content
+        assert "<loc>http://testserver/en/networks/climate-alliance/</loc>" in content
+        assert (
+            '<xhtml:link rel="alternate" hreflang="en" '
+            'href="http://testserver/en/networks/climate-alliance/"/>'
+        ) in content
+        assert 'hreflang="x-default"' in content
+        assert "<loc>http://testserver/en/themes/clima/</loc>" in content
+        assert "<loc>http://testserver/it/reti/</loc>" in content
+        assert "bozza" not in content
+
+    def test_robots_points_to_the_sitemap_and_keeps_out_of_the_admin(self, client):
+        response = client.get("/robots.txt")
+        assert response["Content-Type"].startswith("text/plain")
+        content = response.content.decode()
+        assert "Disallow: /admin/" in content
+        assert "Sitemap: http://testserver/sitemap.xml" in content
+
+
+def make_networks(count):
+    themes = [ThemeFactory() for _index in range(3)]
+    for index in range(count):
+        network = NetworkFactory(themes=themes[: index % 3 + 1])
+        MembershipFactory(network=network, joined_year=1990 + index % 30, sector_it="Settore")
+        DocumentFactory(network=network)
+    return Network.objects.order_by("pk").last()
+
+
+class TestQueryCounts:
+    """The pages cost the same number of queries at 15 networks and at 200."""
+
+    @staticmethod
+    def count_queries(client, path):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/it/reti/",
+            "/en/networks/?theme={theme}&q=rete&joined_after=1995&order=-joined",
+            "/it/temi/{theme}/",
+            "/it/reti/{network}/",
+        ],
+    )
+    def test_queries_do_not_grow_with_the_networks(self, client, path):
+        last = make_networks(15)
+        path = path.format(network=last.slug, theme=last.themes.first().slug)
+        few = self.count_queries(client, path)
+        make_networks(185)
+        assert self.count_queries(client, path) == few
+
+
+def test_showing_the_list_writes_nothing(client, django_assert_max_num_queries):
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/it/reti/")
+    assert not [query for query in queries if not query["sql"].startswith("SELECT")]
