@@ -168,6 +168,10 @@ PRIVACY_POLICY_URL = os.environ.get(
 )
 
 
+# Page ratings accepted from one address in an hour.
+FEEDBACK_RATE_LIMIT = int(os.environ.get("DJANGO_FEEDBACK_RATE_LIMIT", "10"))
+
+
 # Security
 
 SESSION_COOKIE_SECURE = not DEBUG

@@ -14,7 +14,7 @@ from modeltranslation.admin import (
 from modeltranslation.utils import build_localized_fieldname
 
 from .forms import MembershipInlineFormSet
-from .models import Document, Membership, Network, NetworksPage, Theme
+from .models import Document, Feedback, Membership, Network, NetworksPage, Theme
 
 admin.site.site_header = _("Comune di Modena — Reti internazionali")
 admin.site.site_title = _("Comune di Modena — Reti internazionali")
@@ -198,3 +198,19 @@ class NetworksPageAdmin(TabbedTranslationAdmin):
     def changelist_view(self, request, extra_context=None):
         page = NetworksPage.load()
         return HttpResponseRedirect(reverse("admin:networks_networkspage_change", args=[page.pk]))
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """The visitors' page ratings: read-only, as they were sent."""
+
+    list_display = ["created_at", "path", "language", "rating", "answer", "comment"]
+    list_filter = ["rating", "answer", "language"]
+    search_fields = ["path", "comment"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

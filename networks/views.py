@@ -1,17 +1,23 @@
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from . import structured_data
 from .filters import NetworkFilter
+from .forms import FeedbackForm
 from .models import Document, Network, NetworksPage, Theme
 
 # Parameters that are not filters: they say how to show the results, not which ones.
@@ -174,3 +180,58 @@ class ThemeDetailView(DetailView):
 
 class LegalNotesView(TemplateView):
     template_name = "legal_notes.html"
+
+
+def is_cross_site(request):
+    """Return True for a request that the browser says comes from another site."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site:
+        return fetch_site not in {"same-origin", "none"}
+    origin = request.headers.get("Origin")
+    return bool(origin) and origin != request.build_absolute_uri("/").rstrip("/")
+
+
+def over_feedback_limit(request):
+    """Count a rating from this address; return True past FEEDBACK_RATE_LIMIT in an hour."""
+    address = request.META.get("REMOTE_ADDR", "")
+    # Only a digest of the address is kept, and only in the cache, for an hour.
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+    key = f"feedback-rate:{digest}"
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=60 * 60)
+        count = 1
+    return count > settings.FEEDBACK_RATE_LIMIT
+
+
+@csrf_exempt
+@require_POST
+def feedback(request):
+    """
+    Store a visitor's rating of a page.
+
+    The rating form is on every public page. A CSRF token would give each of them a cookie and
+    make them uncacheable, so the view goes without one: the browser's Sec-Fetch-Site or Origin
+    header refuses posts from other sites, and a limit per address stops floods.
+    """
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if is_cross_site(request):
+        return HttpResponseForbidden()
+    if over_feedback_limit(request):
+        message = _("You have sent many ratings in a short time. Please try again later.")
+        if wants_json:
+            return JsonResponse({"error": message}, status=429)
+        return render(request, "networks/feedback.html", {"error": message}, status=429)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        if wants_json:
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        return render(request, "networks/feedback.html", {"form": form}, status=400)
+    rating = form.save(commit=False)
+    rating.language = get_language()
+    rating.save()
+    if wants_json:
+        return JsonResponse({"saved": True}, status=201)
+    return render(request, "networks/feedback.html", {"saved": rating})

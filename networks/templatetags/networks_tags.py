@@ -4,6 +4,8 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
+from networks.models import NEGATIVE_ANSWERS, POSITIVE_ANSWERS
+
 register = template.Library()
 
 # As in django.utils.html.json_script: no "</script>" or "<!--" can close the element early.
@@ -33,3 +35,13 @@ def file_size(document):
         return document.file.size
     except OSError:
         return None
+
+
+@register.inclusion_tag("includes/_feedback.html", takes_context=True)
+def feedback_form(context):
+    """Render the page rating form for the current page."""
+    return {
+        "path": context["request"].path,
+        "positive_answers": [(answer.value, answer.label) for answer in POSITIVE_ANSWERS],
+        "negative_answers": [(answer.value, answer.label) for answer in NEGATIVE_ANSWERS],
+    }
