@@ -12,7 +12,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-from xstatic.pkg import jquery_ui
 
 
 def env_bool(name, default=False):
@@ -141,9 +140,11 @@ MODELTRANSLATION_PREPOPULATE_LANGUAGE = LANGUAGE_CODE
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     # jQuery UI for modeltranslation's tabs, served by us rather than from a CDN.
-    ("jquery-ui", jquery_ui.BASE_DIR),
+    "networks.staticfiles.JQueryUIFinder",
 ]
 JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 STORAGES = {
