@@ -18,6 +18,7 @@ class NetworkFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Words"),
         method="filter_words",
+        max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
     )
     theme = django_filters.ModelMultipleChoiceFilter(

@@ -23,8 +23,14 @@ def fold(text):
     return " ".join(bare.casefold().split())
 
 
+# Each word is one subquery: a bound keeps a pasted paragraph from building a query the
+# database refuses (SQLite stops at an expression depth of 1,000).
+MAX_WORDS = 10
+
+
 def words(query):
-    return fold(query).split()
+    """Return the distinct folded words of `query`, at most MAX_WORDS of them."""
+    return list(dict.fromkeys(fold(query).split()))[:MAX_WORDS]
 
 
 def text_in(obj, field, language):

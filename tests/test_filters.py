@@ -140,6 +140,13 @@ class TestWords:
         networks["unesco"].memberships.get().save()
         assert shown(client, {"q": "media arts"}) == ["Città Creative UNESCO"]
 
+    def test_a_long_query_is_refused_with_a_message(self, client, networks):
+        response = client.get("/en/networks/", {"q": "energy " * 40})
+        assert "Ensure this value has at most 200 characters" in response.content.decode()
+
+    def test_repeated_words_count_once(self, client, networks):
+        assert shown(client, {"q": "energy energy cities " * 6}) == ["Energy Cities"]
+
     def test_search_follows_edits(self, client, networks):
         eurodesk = networks["eurodesk"]
         eurodesk.summary_it = "Opportunità europee per i ragazzi"
@@ -215,8 +222,12 @@ class TestBadInput:
             {"page": "zz"},
             {"page": "999"},
             {"q": "x" * 5000},
+            {"q": " ".join(f"word{index}" for index in range(1500))},
             {"q": "%_\\'\""},
             {"theme": ""},
+            {"q": "nul\x00byte"},
+            {"theme": "nul\x00byte"},
+            {"scope": "\x00"},
         ],
     )
     def test_bad_parameters_never_break_the_page(self, client, networks, query):
