@@ -106,6 +106,20 @@ class NetworkAdmin(TabbedTranslationAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_joined_year().with_themes()
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("networks.publish_network"):
+            readonly.append("status")
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a published network takes its own permission (administrators only); the
+        # bulk delete action asks this for each network it would delete.
+        allowed = super().has_delete_permission(request, obj)
+        if obj is not None and obj.is_published:
+            return allowed and request.user.has_perm("networks.delete_published_network")
+        return allowed
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # The summary is short but more than a line: give it a small text area in every language.
         if db_field.name.startswith("summary"):

@@ -188,6 +188,10 @@ class Network(models.Model):
         ordering = ["name"]
         verbose_name = _("network")
         verbose_name_plural = _("networks")
+        permissions = [
+            ("publish_network", _("Can publish a network")),
+            ("delete_published_network", _("Can delete a published network")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(founded_year__isnull=True) | year_in_range("founded_year"),
