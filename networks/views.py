@@ -172,8 +172,10 @@ class ThemeDetailView(DetailView):
         with_theme = Network.themes.through.objects.filter(
             network=OuterRef("pk"), theme=self.object
         )
-        context["networks"] = Network.objects.for_public_list(get_language()).filter(
-            Exists(with_theme)
+        networks = Network.objects.for_public_list(get_language()).filter(Exists(with_theme))
+        context["networks"] = networks
+        context["structured_data"] = structured_data.collection(
+            self.object.name, networks, self.request
         )
         return context
 

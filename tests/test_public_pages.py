@@ -207,6 +207,13 @@ class TestTheme:
         assert "Eurodesk" not in content
         assert 'href="/it/reti/?theme=clima"' in content
 
+    def test_theme_page_structured_data_lists_its_networks(self, client, climate):
+        [data] = structured_data(client.get("/en/themes/clima/"))
+        assert data["name"] == "Climate and energy"
+        [item] = data["mainEntity"]["itemListElement"]
+        assert item["item"]["@type"] == "Organization"
+        assert item["item"]["member"]["name"] == "Comune di Modena"
+
 
 class TestLanguageSwitcher:
     def test_switcher_leads_to_the_same_page_in_the_other_language(self, client, climate):
