@@ -1,11 +1,12 @@
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.forms import CheckboxSelectMultiple, Textarea
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
@@ -54,6 +55,23 @@ INTERNAL_MEMBERSHIP_FIELDSET = (
 )
 
 
+class MissingTranslationFilter(admin.SimpleListFilter):
+    title = _("translation")
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [
+            (code, _("Text missing: %(language)s") % {"language": name})
+            for code, name in settings.LANGUAGES
+            if code != settings.LANGUAGE_CODE
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(settings.LANGUAGES):
+            return queryset.missing_translation(self.value())
+        return queryset
+
+
 class MembershipInline(TranslationStackedInline):
     model = Membership
     formset = MembershipInlineFormSet
@@ -77,9 +95,11 @@ class NetworkAdmin(TabbedTranslationAdmin):
         "joined_year",
         "scope",
         "status",
+        "missing_translations",
     ]
     list_display_links = ["logo_thumbnail", "name"]
-    list_filter = ["status", "scope", "themes", JoinedDecadeFilter]
+    list_filter = ["status", "scope", "themes", JoinedDecadeFilter, MissingTranslationFilter]
+    actions = ["publish", "unpublish"]
     search_fields = [
         "acronym",
         "slug",
@@ -125,6 +145,41 @@ class NetworkAdmin(TabbedTranslationAdmin):
         if db_field.name.startswith("summary"):
             kwargs["widget"] = Textarea(attrs={"rows": 3, "cols": 80})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("networks.publish_network")
+
+    @admin.action(description=_("Publish the selected networks"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self.change_status(request, queryset, Network.Status.PUBLISHED)
+
+    @admin.action(description=_("Unpublish the selected networks"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self.change_status(request, queryset, Network.Status.DRAFT)
+
+    def change_status(self, request, queryset, status):
+        # save() each one rather than update(): timestamps, search documents and the admin's
+        # log follow the change as they do for an edit.
+        changed = [network for network in queryset if network.status != status]
+        for network in changed:
+            network.status = status
+            network.save(update_fields=["status", "updated_at"])
+            # The admin's history translates the field name when it shows the entry.
+            self.log_change(request, network, [{"changed": {"fields": ["status"]}}])
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d network is now “%(status)s”.",
+                "%(count)d networks are now “%(status)s”.",
+                len(changed),
+            )
+            % {"count": len(changed), "status": Network.Status(status).label},
+            messages.SUCCESS,
+        )
+
+    @admin.display(description=_("missing translations"))
+    def missing_translations(self, network):
+        return " ".join(code.upper() for code in network.missing_languages()) or "—"
 
     @admin.display(description=_("logo"))
     def logo_thumbnail(self, network):

@@ -77,6 +77,10 @@ class Theme(models.Model):
         return reverse("networks:theme", kwargs={"slug": self.slug})
 
 
+# A network is translated into a language once these texts are there; the others are optional.
+TRANSLATION_REQUIRED_FIELDS = ["name", "summary", "description"]
+
+
 class NetworkQuerySet(models.QuerySet):
     def published(self):
         """Return the networks visible to the public."""
@@ -102,6 +106,14 @@ class NetworkQuerySet(models.QuerySet):
                 "memberships", queryset=Membership.objects.active(), to_attr="active_memberships"
             )
         )
+
+    def missing_translation(self, language):
+        """Return the networks whose name, summary or description is empty in `language`."""
+        missing = Q()
+        for field in TRANSLATION_REQUIRED_FIELDS:
+            column = build_localized_fieldname(field, language)
+            missing |= Q(**{f"{column}__isnull": True}) | Q(**{column: ""})
+        return self.filter(missing)
 
     def for_public_list(self, language):
         return (
@@ -228,6 +240,17 @@ class Network(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    def missing_languages(self):
+        """Return the codes of the site's languages this network's texts are not complete in."""
+        return [
+            code
+            for code, _name in settings.LANGUAGES
+            if not all(
+                getattr(self, build_localized_fieldname(field, code))
+                for field in TRANSLATION_REQUIRED_FIELDS
+            )
+        ]
 
     @cached_property
     def active_membership(self):

@@ -7,7 +7,7 @@ from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -128,14 +128,28 @@ class NetworkListView(FilterView):
         return f"{self.request.path}?{encoded}" if encoded else self.request.path
 
 
+def can_preview(request):
+    """
+    Return True for staff who may see drafts on the site ("Vedi sul sito" in the admin).
+
+    Visitors without a session cookie are answered without reading the session, so their pages
+    do not vary by cookie.
+    """
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return request.user.is_staff and request.user.has_perm("networks.view_network")
+
+
 class NetworkDetailView(DetailView):
     template_name = "networks/network_detail.html"
     context_object_name = "network"
 
     def get_queryset(self):
+        networks = (
+            Network.objects.all() if can_preview(self.request) else Network.objects.published()
+        )
         return (
-            Network.objects.published()
-            .with_joined_year()
+            networks.with_joined_year()
             .with_themes()
             .with_active_membership()
             .prefetch_related(
@@ -160,6 +174,12 @@ class NetworkDetailView(DetailView):
         )
         context["structured_data"] = structured_data.organization(network, self.request)
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_published:
+            add_never_cache_headers(response)  # a preview: for this staff member only
+        return response
 
 
 class ThemeDetailView(DetailView):
