@@ -128,6 +128,18 @@ class TestList:
         content = client.get("/en/networks/").content.decode()
         assert "Rete delle Città interculturali" in content
 
+    def test_italian_fallback_is_marked_as_italian(self, client):
+        NetworkFactory(name_it="Rete delle Città interculturali", name_en="", summary_en="")
+        content = client.get("/en/networks/").content.decode()
+        assert '<p class="card-text" lang="it">Una rete di comuni europei.</p>' in content
+        assert 'lang="it">Rete delle Città interculturali</a>' in content
+
+    def test_translated_text_carries_no_language_mark(self, client, climate):
+        content = client.get("/en/networks/").content.decode()
+        assert '<p class="card-text">European towns for the climate.</p>' in content
+        italian = client.get("/it/reti/").content.decode()
+        assert '<p class="card-text">Comuni europei per il clima.</p>' in italian
+
     def test_result_count_is_announced(self, client, climate):
         content = client.get("/en/networks/").content.decode()
         assert re.search(r'role="status">\s*1 network found\s*</p>', content)
@@ -152,6 +164,11 @@ class TestDetail:
             "PDF",
         ]:
             assert text in content, text
+
+    def test_untranslated_description_is_marked_as_italian(self, client, climate):
+        Network.objects.filter(pk=climate.pk).update(description_en="")
+        content = client.get("/en/networks/climate-alliance/").content.decode()
+        assert '<div lang="it"><p>Descrizione della rete.</p></div>' in content
 
     def test_website_is_marked_as_an_external_link(self, client, climate):
         content = client.get("/en/networks/climate-alliance/").content.decode()

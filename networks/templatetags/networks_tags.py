@@ -1,8 +1,12 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname
 
 from networks.models import NEGATIVE_ANSWERS, POSITIVE_ANSWERS
 
@@ -45,3 +49,20 @@ def feedback_form(context):
         "positive_answers": [(answer.value, answer.label) for answer in POSITIVE_ANSWERS],
         "negative_answers": [(answer.value, answer.label) for answer in NEGATIVE_ANSWERS],
     }
+
+
+@register.simple_tag
+def fallback_lang(obj, field):
+    """
+    Return ` lang="it"` where `field` of `obj` shows the Italian text for want of a translation.
+
+    Put it inside the opening tag around the text, so that screen readers read the Italian
+    fallback with Italian pronunciation: <p{% fallback_lang network "summary" %}>.
+    """
+    language = get_language()
+    default = settings.LANGUAGE_CODE
+    if language == default or getattr(obj, build_localized_fieldname(field, language), None):
+        return ""
+    if getattr(obj, build_localized_fieldname(field, default), None):
+        return format_html(' lang="{}"', default)
+    return ""
