@@ -13,6 +13,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 from modeltranslation.utils import build_localized_fieldname
+from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import MembershipInlineFormSet
 from .models import Document, Feedback, Membership, Network, NetworksPage, Theme
@@ -86,7 +87,7 @@ class DocumentInline(TranslationTabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(TabbedTranslationAdmin):
+class NetworkAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = [
         "logo_thumbnail",
         "name",
@@ -200,7 +201,7 @@ class NetworkAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(TabbedTranslationAdmin):
+class ThemeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ["name", "slug", "position", "network_count"]
     list_editable = ["position"]
     search_fields = ["slug", *in_every_language("name", "description")]
@@ -215,7 +216,7 @@ class ThemeAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(TabbedTranslationAdmin):
+class MembershipAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     """All memberships at a glance, with the office's internal columns."""
 
     list_display = [
@@ -243,7 +244,7 @@ class MembershipAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(TabbedTranslationAdmin):
+class DocumentAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ["title", "network", "language", "date", "is_public"]
     list_filter = ["is_public", "language"]
     list_select_related = ["network"]
@@ -253,7 +254,7 @@ class DocumentAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(NetworksPage)
-class NetworksPageAdmin(TabbedTranslationAdmin):
+class NetworksPageAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     """The one page of texts: its list leads straight to its form."""
 
     fields = ["title", "introduction"]

@@ -1,6 +1,7 @@
 """Fields translated by django-modeltranslation: one column per language in settings.LANGUAGES."""
 
 from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as register_history
 
 from .models import Document, Membership, Network, NetworksPage, Theme
 
@@ -29,3 +30,21 @@ class DocumentTranslationOptions(TranslationOptions):
 @register(NetworksPage)
 class NetworksPageTranslationOptions(TranslationOptions):
     fields = ("title", "introduction")
+
+
+# History comes after the translation registration above, so that the historical models copy the
+# translated columns (name_it, name_en, …) too. Why django-simple-history rather than
+# django-reversion: a history table per model, queried with the ORM; the admin lists each change
+# with who made it, when and which fields changed, and reverts one object to any version.
+register_history(Theme, app="networks", excluded_fields=["name", "description"])
+register_history(
+    Network,
+    app="networks",
+    m2m_fields=[Network.themes.field],
+    excluded_fields=["name", "summary", "description", "key_facts", "updated_at"],
+)
+register_history(Membership, app="networks", excluded_fields=["sector", "public_notes"])
+register_history(Document, app="networks", excluded_fields=["title"])
+register_history(
+    NetworksPage, app="networks", excluded_fields=["title", "introduction", "updated_at"]
+)

@@ -114,6 +114,7 @@ def test_introduction_opens_with_the_seed_text(demo):
 def test_demo_command_loads_into_an_empty_database_only(db):
     call_command("load_demo_content", verbosity=0)
     assert Network.objects.count() == 15
+    assert all(network.history.exists() for network in Network.objects.all())
     Network.objects.filter(slug="eurodesk").update(name_it="Eurodesk Italia")
     call_command("load_demo_content", verbosity=0)
     assert Network.objects.get(slug="eurodesk").name_it == "Eurodesk Italia"

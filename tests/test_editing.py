@@ -1,5 +1,7 @@
 """The editors' workflow in the admin: drafts, preview, publishing, translation completeness."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
@@ -83,7 +85,9 @@ class TestBulkPublishing:
         draft = NetworkFactory(status=Network.Status.DRAFT)
         client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
         history = client.get(reverse("admin:networks_network_history", args=[draft.pk]))
-        assert "Modificati stato." in history.content.decode()
+        content = history.content.decode()
+        assert re.search(r"Stato:.*draft.*published", content, re.S)
+        assert editor.username in content
 
     def test_staff_without_the_publish_permission_do_not_get_the_actions(self, client):
         user = User.objects.create_user("stagista", is_staff=True)

@@ -12,3 +12,5 @@ class Command(BaseCommand):
             self.stdout.write("The database already has networks: demo content not loaded.")
             return
         call_command("loaddata", "demo", verbosity=options["verbosity"])
+        # loaddata saves raw, which the history skips: give each object its first version.
+        call_command("populate_history", "--auto", verbosity=0)
