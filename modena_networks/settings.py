@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "imagekit",
     # Bootstrap Italia's CSS, JavaScript, fonts and icons, served as our own static files.
     "bootstrap_italia_template",
     "networks",
@@ -156,8 +157,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Uploads the web server may publish as they are: logos (re-encoded images) and their renditions.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Documents, which may be internal: kept outside MEDIA_ROOT and served by a view that checks who
+# asks (networks.views.document_file). Never publish this folder from the web server.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+PRIVATE_MEDIA_URL = "/documents/"
+
+# Logo renditions are made when the logo is saved, then assumed to exist: showing a page does
+# not check the disk for them.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 
 
 # The city and the pages of its main site that every page links to (AgID "modello Comuni").

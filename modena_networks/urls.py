@@ -13,6 +13,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # The documents' storage gives their files URLs under PRIVATE_MEDIA_URL, served here.
+    path(
+        f"{settings.PRIVATE_MEDIA_URL.strip('/')}/<str:name>",
+        views.document_file,
+        name="document_file",
+    ),
 ]
 
 urlpatterns += i18n_patterns(path("", include("networks.urls")))

@@ -9,14 +9,21 @@ Translated fields (name, summary, …) are registered in translation.py.
 
 from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFit
 from modeltranslation.utils import build_localized_fieldname
+
+from .storage import private_storage
+from .uploads import document_upload_to, logo_upload_to, reencoded_logo
+from .validators import validate_logo, validate_pdf
 
 # Years before the first modern city networks (the IULA was founded in 1913) or far in the
 # future are typing mistakes. The database refuses them too, so the bounds are constants.
@@ -164,7 +171,23 @@ class Network(models.Model):
     )
     description = models.TextField(_("description"))
     website = WebAddressField(_("website"), max_length=500, blank=True)
-    logo = models.ImageField(_("logo"), upload_to="networks/logos/", blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=logo_upload_to,
+        validators=[validate_logo],
+        blank=True,
+        help_text=_("PNG, JPEG or WebP, at most 2 MB and 4,000 × 4,000 pixels."),
+    )
+    # WebP renditions for the public pages, made once when the logo is saved.
+    logo_small = ImageSpecField(
+        source="logo", processors=[ResizeToFit(96, 96)], format="WEBP", options={"quality": 90}
+    )
+    logo_medium = ImageSpecField(
+        source="logo", processors=[ResizeToFit(192, 192)], format="WEBP", options={"quality": 90}
+    )
+    logo_large = ImageSpecField(
+        source="logo", processors=[ResizeToFit(384, 384)], format="WEBP", options={"quality": 90}
+    )
     scope = models.CharField(_("scope"), max_length=20, choices=Scope, default=Scope.INTERNATIONAL)
     promoter = models.CharField(
         _("promoting organisation"),
@@ -227,6 +250,11 @@ class Network(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.logo and not self.logo._committed:
+            self.logo = reencoded_logo(self.logo)  # a new upload: store its pixels only
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("networks:detail", kwargs={"slug": self.slug})
@@ -381,8 +409,10 @@ class Document(models.Model):
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(
         _("file"),
-        upload_to="networks/documents/",
-        validators=[FileExtensionValidator(["pdf"])],
+        upload_to=document_upload_to,
+        storage=private_storage,
+        validators=[validate_pdf],
+        help_text=_("A PDF of at most 20 MB."),
     )
     language = models.CharField(
         _("language"), max_length=15, choices=document_language_choices, default="it"
@@ -404,6 +434,11 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+    def download_name(self):
+        """Return the name the file is downloaded under: its title, made safe, in Italian."""
+        title = build_localized_fieldname("title", settings.LANGUAGE_CODE)
+        return f"{slugify(getattr(self, title) or self.title) or 'document'}.pdf"
 
 
 class NetworksPage(models.Model):

@@ -1,10 +1,18 @@
-"""Keep the search documents in step with the networks and memberships they are made of."""
+"""
+Keep what derives from the content in step with it: the search documents, and the files of
+logos and documents.
+"""
 
+from functools import partial
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import Membership, Network
+from .models import Document, Membership, Network
 from .search import index_network
 
 
@@ -26,3 +34,61 @@ def index_network_of_deleted_membership(sender, instance, origin=None, **kwargs)
     )
     if not deleting_networks:
         index_network(instance.network)
+
+
+# Files: a replaced or removed logo or document leaves nothing behind, once the change is
+# committed (a rolled-back save must keep the old file).
+
+
+def delete_logo_files(name):
+    """Delete a logo and its renditions, which imagekit keeps in a folder named after it."""
+    storage = Network._meta.get_field("logo").storage
+    storage.delete(name)
+    renditions = f"{settings.IMAGEKIT_CACHEFILE_DIR}/{PurePath(name).with_suffix('')}"
+    if storage.exists(renditions):
+        _folders, files = storage.listdir(renditions)
+        for file in files:
+            storage.delete(f"{renditions}/{file}")
+
+
+def remember_stored_file(instance, field):
+    """Note the file `instance` has in the database before a save replaces it."""
+    if instance.pk is None:
+        return None
+    return type(instance).objects.filter(pk=instance.pk).values_list(field, flat=True).first()
+
+
+@receiver(pre_save, sender=Network)
+def remember_old_logo(sender, instance, raw=False, **kwargs):
+    instance._stored_logo = None if raw else remember_stored_file(instance, "logo")
+
+
+@receiver(post_save, sender=Network)
+def delete_replaced_logo(sender, instance, **kwargs):
+    old = getattr(instance, "_stored_logo", None)
+    if old and old != instance.logo.name:
+        transaction.on_commit(partial(delete_logo_files, old))
+
+
+@receiver(post_delete, sender=Network)
+def delete_logo_of_deleted_network(sender, instance, **kwargs):
+    if instance.logo:
+        transaction.on_commit(partial(delete_logo_files, instance.logo.name))
+
+
+@receiver(pre_save, sender=Document)
+def remember_old_document_file(sender, instance, raw=False, **kwargs):
+    instance._stored_file = None if raw else remember_stored_file(instance, "file")
+
+
+@receiver(post_save, sender=Document)
+def delete_replaced_document_file(sender, instance, **kwargs):
+    old = getattr(instance, "_stored_file", None)
+    if old and old != instance.file.name:
+        transaction.on_commit(partial(instance.file.storage.delete, old))
+
+
+@receiver(post_delete, sender=Document)
+def delete_file_of_deleted_document(sender, instance, **kwargs):
+    if instance.file:
+        transaction.on_commit(partial(instance.file.storage.delete, instance.file.name))

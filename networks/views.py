@@ -3,8 +3,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -128,16 +128,44 @@ class NetworkListView(FilterView):
         return f"{self.request.path}?{encoded}" if encoded else self.request.path
 
 
-def can_preview(request):
+def is_staff_with(request, permission):
     """
-    Return True for staff who may see drafts on the site ("Vedi sul sito" in the admin).
+    Return True for staff holding `permission`, who may see drafts and internal documents.
 
     Visitors without a session cookie are answered without reading the session, so their pages
     do not vary by cookie.
     """
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return False
-    return request.user.is_staff and request.user.has_perm("networks.view_network")
+    return request.user.is_staff and request.user.has_perm(permission)
+
+
+def can_preview(request):
+    """Return True for staff who may see drafts on the site ("Vedi sul sito" in the admin)."""
+    return is_staff_with(request, "networks.view_network")
+
+
+@require_safe
+def document_file(request, name):
+    """
+    Serve a document: a public one of a published network to anyone, the others to staff.
+
+    Always as a PDF (its content was checked on upload), under a name made from its title.
+    """
+    document = get_object_or_404(Document.objects.select_related("network"), file=name)
+    public = document.is_public and document.network.is_published
+    if not public and not is_staff_with(request, "networks.view_document"):
+        raise Http404
+    try:
+        opened = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        opened, content_type="application/pdf", filename=document.download_name()
+    )
+    if not public:
+        add_never_cache_headers(response)
+    return response
 
 
 class NetworkDetailView(DetailView):
