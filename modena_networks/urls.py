@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("opendata/networks.csv", views.opendata_csv, name="opendata_csv"),
+    path("opendata/networks.json", views.opendata_json, name="opendata_json"),
     # The documents' storage gives their files URLs under PRIVATE_MEDIA_URL, served here.
     path(
         f"{settings.PRIVATE_MEDIA_URL.strip('/')}/<str:name>",

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -570,3 +571,34 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.path} ({self.rating}/5)"
+
+
+class ContentVersion(models.Model):
+    """
+    When the public content last changed: any save or deletion of a network, theme, membership,
+    document or the networks page moves it (networks.signals).
+
+    One row. Conditional GET (ETag, Last-Modified) answers from it without building the page.
+    """
+
+    SINGLETON_PK = 1
+
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="%(app_label)s_%(class)s_singleton"),
+        ]
+
+    def __str__(self):
+        return self.changed_at.isoformat()
+
+    @classmethod
+    def touch(cls):
+        cls.objects.update_or_create(pk=cls.SINGLETON_PK, defaults={"changed_at": timezone.now()})
+
+    @classmethod
+    def current(cls):
+        """Return when the content last changed (now, if it never has: nothing to compare)."""
+        version = cls.objects.filter(pk=cls.SINGLETON_PK).values_list("changed_at", flat=True)
+        return version.first() or timezone.now()

@@ -9,10 +9,10 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import Document, Membership, Network
+from .models import ContentVersion, Document, Membership, Network, NetworksPage, Theme
 from .search import index_network
 
 
@@ -92,3 +92,20 @@ def delete_replaced_document_file(sender, instance, **kwargs):
 def delete_file_of_deleted_document(sender, instance, **kwargs):
     if instance.file:
         transaction.on_commit(partial(instance.file.storage.delete, instance.file.name))
+
+
+# Conditional GET and caches: any change to the public content moves the content version.
+
+
+@receiver(post_save, sender=Network)
+@receiver(post_save, sender=Theme)
+@receiver(post_save, sender=Membership)
+@receiver(post_save, sender=Document)
+@receiver(post_save, sender=NetworksPage)
+@receiver(post_delete, sender=Network)
+@receiver(post_delete, sender=Theme)
+@receiver(post_delete, sender=Membership)
+@receiver(post_delete, sender=Document)
+@receiver(m2m_changed, sender=Network.themes.through)
+def content_changed(sender, **kwargs):
+    ContentVersion.touch()

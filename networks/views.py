@@ -1,3 +1,4 @@
+import csv
 import hashlib
 
 from django.conf import settings
@@ -11,14 +12,14 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import condition, require_POST, require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import structured_data
+from . import opendata, structured_data
 from .filters import NetworkFilter
 from .forms import FeedbackForm
-from .models import Document, Network, NetworksPage, Theme
+from .models import ContentVersion, Document, Network, NetworksPage, Theme
 
 # Parameters that are not filters: they say how to show the results, not which ones.
 NOT_FILTERS = {"page", "order"}
@@ -285,3 +286,76 @@ def feedback(request):
     if wants_json:
         return JsonResponse({"saved": True}, status=201)
     return render(request, "networks/feedback.html", {"saved": rating})
+
+
+def content_etag(request, *args, **kwargs):
+    return f"{ContentVersion.current().timestamp():.6f}"
+
+
+def content_last_modified(request, *args, **kwargs):
+    return ContentVersion.current()
+
+
+# ETag and Last-Modified from the content version: a client that has the current data gets a
+# 304 without the data being read or built again.
+conditional = condition(etag_func=content_etag, last_modified_func=content_last_modified)
+
+
+def filtered_datasets(request):
+    """
+    Return the published networks the open data filters choose, or a 400 JSON response.
+
+    The filters are the list page's (theme, scope, q, joined_after, joined_before); `lang` says
+    which language `q` searches in, Italian by default.
+    """
+    language = request.GET.get("lang", settings.LANGUAGE_CODE)
+    if language not in dict(settings.LANGUAGES):
+        languages = ", ".join(code for code, _name in settings.LANGUAGES)
+        message = _("Unknown language: choose one of %(languages)s.") % {"languages": languages}
+        return None, JsonResponse({"errors": {"lang": [{"message": message}]}}, status=400)
+    with translation.override(language):
+        filterset = NetworkFilter(request.GET, queryset=opendata.datasets_queryset())
+        if not filterset.is_valid():
+            return None, JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+        return [opendata.network_record(network, request) for network in filterset.qs], None
+
+
+@require_safe
+@conditional
+def opendata_json(request):
+    records, error = filtered_datasets(request)
+    if error:
+        return error
+    data = {
+        "licence": opendata.LICENCE_URL,
+        "publisher": settings.CITY_NAME,
+        "count": len(records),
+        "networks": records,
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+@conditional
+def opendata_csv(request):
+    records, error = filtered_datasets(request)
+    if error:
+        return error
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="networks.csv"'
+    columns = [column for column, _description in opendata.field_descriptions()]
+    writer = csv.DictWriter(response, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(opendata.csv_row(record) for record in records)
+    return response
+
+
+class OpenDataView(TemplateView):
+    template_name = "networks/opendata.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["fields"] = opendata.field_descriptions()
+        context["catalog"] = opendata.catalog(self.request)
+        context["licence_url"] = opendata.LICENCE_URL
+        return context

@@ -1,0 +1,179 @@
+"""
+The networks as open data (CC BY 4.0): the rows of the CSV and JSON datasets, their fields, and
+the DCAT-AP_IT description of the catalogue.
+
+Only published networks and public fields: never a draft, never the office's internal membership
+fields. Translated fields come per language as they are stored (empty where not translated).
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
+
+from .models import Network
+
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+TRANSLATED = ["name", "summary", "description", "key_facts"]
+
+# (column, description) of the fields that are the same in every language.
+COMMON_FIELDS = [
+    ("slug", _("Identifier of the network, the last part of its page address")),
+    ("acronym", _("Acronym")),
+    ("scope", _("Scope: international, european or national")),
+    ("promoter", _("Promoting organisation")),
+    ("founded_year", _("Year the network was founded")),
+    ("joined_year", _("Year Modena joined")),
+    ("website", _("Website of the network")),
+    ("profile_url", _("Page about Modena on the network's website")),
+    ("key_facts_date", _("Date the key facts were true (YYYY-MM-DD)")),
+    ("themes", _("Themes, as identifiers separated by “;”")),
+    ("updated_at", _("Last change (ISO 8601)")),
+]
+# (column prefix, description) of the fields given once per language, e.g. name_it, name_en.
+LANGUAGE_FIELDS = [
+    ("name", _("Name")),
+    ("summary", _("Summary")),
+    ("description", _("Description")),
+    ("key_facts", _("Key facts, such as the number of member cities")),
+    ("sector", _("Modena's sector or role in the network")),
+    ("themes", _("Theme names, separated by “;”")),
+    ("url", _("Address of the network's page")),
+]
+
+
+def field_descriptions():
+    """Return every column of the CSV with its description, in order."""
+    fields = list(COMMON_FIELDS)
+    for prefix, description in LANGUAGE_FIELDS:
+        for code, name in settings.LANGUAGES:
+            fields.append((f"{prefix}_{code}", f"{description} ({name})"))
+    return fields
+
+
+def datasets_queryset():
+    return (
+        Network.objects.published()
+        .with_joined_year()
+        .with_themes()
+        .with_active_membership()
+        .order_by("slug")
+    )
+
+
+def localized(obj, field, code):
+    return getattr(obj, build_localized_fieldname(field, code)) or ""
+
+
+def page_urls(network, request):
+    urls = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            urls[code] = request.build_absolute_uri(network.get_absolute_url())
+    return urls
+
+
+def network_record(network, request):
+    """Return one network as nested data: translated fields as {language: text}."""
+    membership = network.active_membership
+    themes = list(network.themes.all())
+    languages = [code for code, _name in settings.LANGUAGES]
+    return {
+        "slug": network.slug,
+        "acronym": network.acronym,
+        "scope": network.scope,
+        "promoter": network.promoter,
+        "founded_year": network.founded_year,
+        "joined_year": network.joined_year,
+        "website": network.website,
+        "profile_url": membership.profile_url if membership else "",
+        "key_facts_date": network.key_facts_date.isoformat() if network.key_facts_date else None,
+        "updated_at": network.updated_at.isoformat(),
+        **{
+            field: {code: localized(network, field, code) for code in languages}
+            for field in TRANSLATED
+        },
+        "sector": {
+            code: localized(membership, "sector", code) if membership else "" for code in languages
+        },
+        "themes": [
+            {
+                "slug": theme.slug,
+                "name": {code: localized(theme, "name", code) for code in languages},
+            }
+            for theme in themes
+        ],
+        "url": page_urls(network, request),
+    }
+
+
+def csv_row(record):
+    """Flatten a network_record() into the CSV's columns."""
+    row = {field: record[field] for field, _description in COMMON_FIELDS if field != "themes"}
+    row["themes"] = ";".join(theme["slug"] for theme in record["themes"])
+    for code, _name in settings.LANGUAGES:
+        for field in [*TRANSLATED, "sector", "url"]:
+            row[f"{field}_{code}"] = record[field][code]
+        row[f"themes_{code}"] = ";".join(theme["name"][code] for theme in record["themes"])
+    return {column: row[column] for column, _description in field_descriptions()}
+
+
+def catalog(request):
+    """Return the DCAT-AP_IT description of the catalogue and its dataset, as JSON-LD."""
+    publisher = {
+        "@type": "foaf:Organization",
+        "foaf:name": settings.CITY_NAME,
+        "foaf:homepage": settings.CITY_URL,
+    }
+
+    def absolute(name):
+        return request.build_absolute_uri(reverse(name))
+
+    return {
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "dcatapit": "http://dati.gov.it/onto/dcatapit#",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+        },
+        "@type": ["dcat:Catalog", "dcatapit:Catalog"],
+        "dct:title": str(_("International city networks of the Comune di Modena")),
+        "dct:publisher": publisher,
+        "dct:language": [code for code, _name in settings.LANGUAGES],
+        "dcat:dataset": {
+            "@type": ["dcat:Dataset", "dcatapit:Dataset"],
+            "dct:identifier": "modena-reti-internazionali",
+            "dct:title": str(_("International city networks Modena belongs to")),
+            "dct:description": str(
+                _(
+                    "The international city networks the Comune di Modena belongs to: what "
+                    "they are, their website, the year Modena joined and their themes."
+                )
+            ),
+            "dct:publisher": publisher,
+            "dct:rightsHolder": publisher,
+            "dct:accrualPeriodicity": {
+                "@id": "http://publications.europa.eu/resource/authority/frequency/IRREG"
+            },
+            "dcat:theme": {
+                "@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE"
+            },
+            "dcat:distribution": [
+                {
+                    "@type": ["dcat:Distribution", "dcatapit:Distribution"],
+                    "dct:format": {
+                        "@id": f"http://publications.europa.eu/resource/authority/file-type/{kind}"
+                    },
+                    "dcat:accessURL": {"@id": absolute(name)},
+                    "dcat:downloadURL": {"@id": absolute(name)},
+                    "dcat:mediaType": media_type,
+                    "dct:license": {"@id": LICENCE_URL},
+                }
+                for kind, name, media_type in [
+                    ("CSV", "opendata_csv", "text/csv"),
+                    ("JSON", "opendata_json", "application/json"),
+                ]
+            ],
+        },
+    }

@@ -1,0 +1,183 @@
+"""Open data: the CSV and JSON datasets, the open data page, the Atom feed, conditional GET."""
+
+import csv
+import io
+import json
+import re
+from xml.etree import ElementTree
+
+import pytest
+
+from networks.models import Network
+
+from .factories import MembershipFactory, NetworkFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def networks():
+    youth = ThemeFactory(slug="giovani", name_it="Giovani", name_en="Youth")
+    climate = ThemeFactory(slug="clima", name_it="Clima", name_en="Climate")
+    eurodesk = NetworkFactory(
+        slug="eurodesk", name_it="Eurodesk", name_en="Eurodesk", themes=[youth], scope="european"
+    )
+    MembershipFactory(
+        network=eurodesk,
+        joined_year=2007,
+        sector_it="Informagiovani",
+        sector_en="Youth information",
+        department="Ufficio segreto",
+        contact_person="Mario Bianchi",
+        annual_fee=999,
+        council_resolution="Delibera 1/2007",
+    )
+    unesco = NetworkFactory(
+        slug="citta-creative-unesco",
+        name_it="Città Creative UNESCO",
+        name_en="",
+        themes=[climate],
+        scope="international",
+    )
+    MembershipFactory(network=unesco, joined_year=2021)
+    NetworkFactory(slug="bozza", name_it="Rete in bozza", status=Network.Status.DRAFT)
+    return {"eurodesk": eurodesk, "unesco": unesco}
+
+
+def csv_rows(response):
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+
+
+class TestDatasets:
+    def test_csv_has_a_row_per_published_network_and_columns_per_language(self, client, networks):
+        rows = csv_rows(client.get("/opendata/networks.csv"))
+        assert [row["slug"] for row in rows] == ["citta-creative-unesco", "eurodesk"]
+        eurodesk = rows[1]
+        assert eurodesk["name_it"] == "Eurodesk"
+        assert eurodesk["sector_it"] == "Informagiovani"
+        assert eurodesk["sector_en"] == "Youth information"
+        assert eurodesk["joined_year"] == "2007"
+        assert eurodesk["themes"] == "giovani"
+        assert eurodesk["themes_en"] == "Youth"
+        assert eurodesk["url_it"] == "http://testserver/it/reti/eurodesk/"
+        assert eurodesk["url_en"] == "http://testserver/en/networks/eurodesk/"
+        assert rows[0]["name_en"] == ""  # untranslated: left empty, not guessed
+
+    def test_json_holds_the_same_networks(self, client, networks):
+        data = client.get("/opendata/networks.json").json()
+        assert data["count"] == 2
+        assert data["licence"] == "https://creativecommons.org/licenses/by/4.0/"
+        eurodesk = data["networks"][1]
+        assert eurodesk["name"] == {"it": "Eurodesk", "en": "Eurodesk"}
+        assert eurodesk["themes"] == [{"slug": "giovani", "name": {"it": "Giovani", "en": "Youth"}}]
+        assert eurodesk["url"]["en"] == "http://testserver/en/networks/eurodesk/"
+
+    @pytest.mark.parametrize("path", ["/opendata/networks.csv", "/opendata/networks.json"])
+    def test_no_draft_and_no_internal_field_leaks(self, client, networks, path):
+        content = client.get(path).content.decode()
+        for secret in [
+            "bozza",
+            "Ufficio segreto",
+            "Mario Bianchi",
+            "999",
+            "Delibera",
+            "department",
+        ]:
+            assert secret not in content, secret
+
+    @pytest.mark.parametrize(
+        ("query", "slugs"),
+        [
+            ("theme=giovani", ["eurodesk"]),
+            ("theme=giovani&theme=clima", ["citta-creative-unesco", "eurodesk"]),
+            ("scope=international", ["citta-creative-unesco"]),
+            ("joined_after=2010", ["citta-creative-unesco"]),
+            ("joined_before=2010", ["eurodesk"]),
+            ("q=citta", ["citta-creative-unesco"]),
+            ("q=youth+information&lang=en", ["eurodesk"]),
+            ("q=youth+information", []),
+        ],
+    )
+    def test_the_list_filters_apply(self, client, networks, query, slugs):
+        rows = csv_rows(client.get(f"/opendata/networks.csv?{query}"))
+        assert [row["slug"] for row in rows] == slugs
+        data = client.get(f"/opendata/networks.json?{query}").json()
+        assert [network["slug"] for network in data["networks"]] == slugs
+
+    @pytest.mark.parametrize(
+        "query",
+        ["theme=nessuno", "joined_after=ieri", "scope=planetary", "lang=xx", "q=" + "x" * 300],
+    )
+    @pytest.mark.parametrize("path", ["/opendata/networks.csv", "/opendata/networks.json"])
+    def test_bad_input_gets_a_400_with_json_errors(self, client, networks, path, query):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["errors"]
+
+
+class TestConditionalGet:
+    @pytest.mark.parametrize(
+        "path", ["/opendata/networks.csv", "/opendata/networks.json", "/it/reti/feed/"]
+    )
+    def test_unchanged_data_gets_a_304(self, client, networks, path):
+        first = client.get(path)
+        assert first.status_code == 200
+        assert client.get(path, headers={"if-none-match": first["ETag"]}).status_code == 304
+        since = first["Last-Modified"]
+        assert client.get(path, headers={"if-modified-since": since}).status_code == 304
+
+    def test_a_change_gives_a_new_etag(self, client, networks):
+        first = client.get("/opendata/networks.json")
+        networks["eurodesk"].themes.clear()
+        again = client.get("/opendata/networks.json", headers={"if-none-match": first["ETag"]})
+        assert again.status_code == 200
+        assert again.json()["networks"][1]["themes"] == []
+
+
+class TestFeed:
+    def test_feed_lists_published_networks_newest_first_in_each_language(self, client, networks):
+        networks["eurodesk"].save()  # updated last
+        for path, title in [("/it/reti/feed/", "Eurodesk"), ("/en/networks/feed/", "Eurodesk")]:
+            response = client.get(path)
+            assert response["Content-Type"].startswith("application/atom+xml")
+            feed = ElementTree.fromstring(response.content)
+            titles = [entry.find(f"{ATOM}title").text for entry in feed.iter(f"{ATOM}entry")]
+            assert titles[0] == title
+            assert "Rete in bozza" not in titles
+            assert len(titles) == 2
+        english = ElementTree.fromstring(client.get("/en/networks/feed/").content)
+        links = [link.get("href") for link in english.iter(f"{ATOM}link")]
+        assert "http://testserver/en/networks/eurodesk/" in links
+
+
+class TestOpenDataPage:
+    @pytest.mark.parametrize(
+        ("path", "title"), [("/it/dati-aperti/", "Dati aperti"), ("/en/open-data/", "Open data")]
+    )
+    def test_page_describes_the_datasets_licence_and_fields(self, client, path, title):
+        content = client.get(path).content.decode()
+        assert f"<h1>{title}</h1>" in content
+        assert 'href="/opendata/networks.csv"' in content
+        assert 'href="/opendata/networks.json"' in content
+        assert "CC BY 4.0" in content
+        assert "<code>name_en</code>" in content
+
+    def test_page_carries_the_dcat_ap_it_catalogue(self, client):
+        content = client.get("/it/dati-aperti/").content.decode()
+        [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
+        catalog = json.loads(block)
+        assert "dcatapit:Catalog" in catalog["@type"]
+        distributions = catalog["dcat:dataset"]["dcat:distribution"]
+        assert {d["dcat:downloadURL"]["@id"] for d in distributions} == {
+            "http://testserver/opendata/networks.csv",
+            "http://testserver/opendata/networks.json",
+        }
+
+    def test_list_page_links_to_the_data(self, client):
+        assert (
+            'href="/it/dati-aperti/">Scarica i dati</a>' in client.get("/it/reti/").content.decode()
+        )
