@@ -3,6 +3,9 @@ Keep what derives from the content in step with it: the search documents, and th
 logos and documents.
 """
 
+import contextlib
+import contextvars
+import functools
 from functools import partial
 from pathlib import PurePath
 
@@ -15,19 +18,48 @@ from django.dispatch import receiver
 from .models import ContentVersion, Document, Membership, Network, NetworksPage, Theme
 from .search import index_network
 
+MUTED = contextvars.ContextVar("networks_signals_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted():
+    """
+    Switch the receivers below off, for bulk work that does their job itself in bulk.
+
+    populate_synthetic writes thousands of rows; one search index update and one content
+    version update per row would make it crawl.
+    """
+    token = MUTED.set(True)
+    try:
+        yield
+    finally:
+        MUTED.reset(token)
+
+
+def unless_muted(receiver_function):
+    @functools.wraps(receiver_function)
+    def wrapper(*args, **kwargs):
+        if not MUTED.get():
+            receiver_function(*args, **kwargs)
+
+    return wrapper
+
 
 @receiver(post_save, sender=Network)
+@unless_muted
 def index_saved_network(sender, instance, **kwargs):
     # Also on `loaddata` (raw saves), so the demo content is searchable once loaded.
     index_network(instance)
 
 
 @receiver(post_save, sender=Membership)
+@unless_muted
 def index_network_of_saved_membership(sender, instance, **kwargs):
     index_network(instance.network)
 
 
 @receiver(post_delete, sender=Membership)
+@unless_muted
 def index_network_of_deleted_membership(sender, instance, origin=None, **kwargs):
     deleting_networks = isinstance(origin, Network) or (
         isinstance(origin, QuerySet) and origin.model is Network
@@ -59,11 +91,13 @@ def remember_stored_file(instance, field):
 
 
 @receiver(pre_save, sender=Network)
+@unless_muted
 def remember_old_logo(sender, instance, raw=False, **kwargs):
     instance._stored_logo = None if raw else remember_stored_file(instance, "logo")
 
 
 @receiver(post_save, sender=Network)
+@unless_muted
 def delete_replaced_logo(sender, instance, **kwargs):
     old = getattr(instance, "_stored_logo", None)
     if old and old != instance.logo.name:
@@ -71,17 +105,20 @@ def delete_replaced_logo(sender, instance, **kwargs):
 
 
 @receiver(post_delete, sender=Network)
+@unless_muted
 def delete_logo_of_deleted_network(sender, instance, **kwargs):
     if instance.logo:
         transaction.on_commit(partial(delete_logo_files, instance.logo.name))
 
 
 @receiver(pre_save, sender=Document)
+@unless_muted
 def remember_old_document_file(sender, instance, raw=False, **kwargs):
     instance._stored_file = None if raw else remember_stored_file(instance, "file")
 
 
 @receiver(post_save, sender=Document)
+@unless_muted
 def delete_replaced_document_file(sender, instance, **kwargs):
     old = getattr(instance, "_stored_file", None)
     if old and old != instance.file.name:
@@ -89,6 +126,7 @@ def delete_replaced_document_file(sender, instance, **kwargs):
 
 
 @receiver(post_delete, sender=Document)
+@unless_muted
 def delete_file_of_deleted_document(sender, instance, **kwargs):
     if instance.file:
         transaction.on_commit(partial(instance.file.storage.delete, instance.file.name))
@@ -107,5 +145,6 @@ def delete_file_of_deleted_document(sender, instance, **kwargs):
 @receiver(post_delete, sender=Membership)
 @receiver(post_delete, sender=Document)
 @receiver(m2m_changed, sender=Network.themes.through)
+@unless_muted
 def content_changed(sender, **kwargs):
     ContentVersion.touch()
