@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "import_export",
     "imagekit",
     # Bootstrap Italia's CSS, JavaScript, fonts and icons, served as our own static files.
     "bootstrap_italia_template",
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and languages: a cached page is answered without any of them.
+    "networks.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "networks.middleware.AdminLanguageMiddleware",
@@ -182,8 +185,30 @@ PRIVACY_POLICY_URL = os.environ.get(
 )
 
 
+# Cache: Redis when REDIS_URL is set (redis://127.0.0.1:6379/0), else this process's memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages for anonymous visitors stay cached this many seconds at most (0: no page cache);
+# any change to the content shows at once all the same.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+
+
 # Page ratings accepted from one address in an hour.
 FEEDBACK_RATE_LIMIT = int(os.environ.get("DJANGO_FEEDBACK_RATE_LIMIT", "10"))
+
+
+# Import and export of the networks in the admin (django-import-export). Without these codes any
+# staff user could use them: exporting takes the "view" permission, importing the "change" one
+# (NetworkAdmin asks for a few more, see its has_*_permission).
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+# Rows left empty at the end of a spreadsheet are not networks.
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 
 
 # Security

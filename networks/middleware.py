@@ -1,6 +1,10 @@
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import parse_http_date_safe
+
+from . import cache as page_cache
 
 
 class AdminLanguageMiddleware:
@@ -20,3 +24,63 @@ class AdminLanguageMiddleware:
             request.LANGUAGE_CODE = settings.ADMIN_LANGUAGE_CODE
         response = self.get_response(request)
         return response
+
+
+class PublicPageCacheMiddleware:
+    """
+    Answer anonymous GETs of public pages from the cache, before any session, CSRF, language or
+    database work; store the pages it builds.
+
+    Entries are keyed by the content version (networks.cache), which any change to the content
+    moves: an edit shows at once, in every language, and old entries simply expire. Visitors
+    with a session cookie (staff, who may see previews) always get a fresh page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
+
+    def __call__(self, request):
+        if not self.is_cacheable_request(request):
+            return self.get_response(request)
+        key = page_cache.page_key(request)
+        stored = page_cache.get(key) if key else None
+        if stored is not None:
+            return self.conditional(request, page_cache.restore(stored))
+        response = self.get_response(request)
+        if key and self.is_cacheable_response(response):
+            set_response_etag(response)
+            page_cache.store(key, response)
+            return self.conditional(request, response)
+        return response
+
+    @staticmethod
+    def conditional(request, response):
+        """Return a 304 instead of `response` if the client already has it."""
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
+        )
+
+    def is_cacheable_request(self, request):
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and (
+                request.path_info.startswith(self.prefixes)
+                or request.path_info.startswith("/opendata/")
+                or request.path_info in ("/sitemap.xml", "/robots.txt")
+            )
+        )
+
+    @staticmethod
+    def is_cacheable_response(response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "Cookie" not in response.get("Vary", "")
+            and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+        )

@@ -595,7 +595,11 @@ class ContentVersion(models.Model):
 
     @classmethod
     def touch(cls):
-        cls.objects.update_or_create(pk=cls.SINGLETON_PK, defaults={"changed_at": timezone.now()})
+        from .cache import content_changed
+
+        changed_at = timezone.now()
+        cls.objects.update_or_create(pk=cls.SINGLETON_PK, defaults={"changed_at": changed_at})
+        content_changed(changed_at)
 
     @classmethod
     def current(cls):

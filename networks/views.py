@@ -1,5 +1,6 @@
 import csv
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,6 +21,8 @@ from . import opendata, structured_data
 from .filters import NetworkFilter
 from .forms import FeedbackForm
 from .models import ContentVersion, Document, Network, NetworksPage, Theme
+
+logger = logging.getLogger(__name__)
 
 # Parameters that are not filters: they say how to show the results, not which ones.
 NOT_FILTERS = {"page", "order"}
@@ -248,12 +251,17 @@ def over_feedback_limit(request):
     # Only a digest of the address is kept, and only in the cache, for an hour.
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
     key = f"feedback-rate:{digest}"
-    cache.add(key, 0, timeout=60 * 60)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
+        cache.add(key, 0, timeout=60 * 60)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, timeout=60 * 60)
+            count = 1
+    except Exception:
+        # A cache that is down must not stop visitors from rating: no limit meanwhile.
+        logger.exception("Could not count page ratings in the cache")
+        return False
     return count > settings.FEEDBACK_RATE_LIMIT
 
 

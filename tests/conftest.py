@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 
@@ -15,6 +16,7 @@ def _test_storages(settings, tmp_path):
     render pages without running it, so WhiteNoise serves from the apps' folders as in DEBUG.
     """
     settings.WHITENOISE_AUTOREFRESH = True
+    cache.clear()  # no page cached by an earlier test
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     settings.STORAGES = {

@@ -1,0 +1,94 @@
+"""
+The public page cache: entries keyed by the content version, so a change shows at once.
+
+A cache that fails (Redis down) is not an outage: every call here falls back to building the
+page as if nothing were cached.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "content-version"
+# Headers a cached page is served with again; the others belong to one response.
+KEPT_HEADERS = [
+    "Content-Type",
+    "Content-Language",
+    "Content-Disposition",
+    "ETag",
+    "Last-Modified",
+    "Vary",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "X-Frame-Options",
+]
+
+
+def content_version():
+    """Return the current content version, from the cache or else from the database."""
+    from .models import ContentVersion
+
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = f"{ContentVersion.current().timestamp():.6f}"
+        cache.set(VERSION_KEY, version, None)
+    return version
+
+
+def content_changed(changed_at):
+    """Move the cached content version: now, and again once the change is committed."""
+    version = f"{changed_at.timestamp():.6f}"
+
+    def publish():
+        try:
+            cache.set(VERSION_KEY, version, None)
+        except Exception:
+            logger.exception("Could not move the content version in the cache")
+
+    # Now, so that this process sees its own change; on commit, so that a page another request
+    # built from the old data in the meantime is not kept under the new version.
+    publish()
+    transaction.on_commit(publish)
+
+
+def page_key(request):
+    """Return the cache key of the page `request` asks for, or None if the cache fails."""
+    try:
+        version = content_version()
+    except Exception:
+        logger.exception("The page cache is unavailable")
+        return None
+    address = f"{request.get_host()}{request.get_full_path()}"
+    return f"page:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def get(key):
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.exception("The page cache is unavailable")
+        return None
+
+
+def store(key, response):
+    entry = {header: response[header] for header in KEPT_HEADERS if header in response}
+    entry["content"] = response.content
+    try:
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.exception("The page cache is unavailable")
+
+
+def restore(entry):
+    response = HttpResponse(entry["content"])
+    for header in KEPT_HEADERS:
+        if header in entry:
+            response[header] = entry[header]
+    return response

@@ -1,0 +1,137 @@
+"""The public page cache: answered without database work, and never stale after an edit."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from networks.models import Network
+
+from .factories import MembershipFactory, NetworkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def network():
+    network = NetworkFactory(slug="eurodesk", name_it="Eurodesk Italia", name_en="Eurodesk")
+    MembershipFactory(network=network, joined_year=2007)
+    return network
+
+
+def queries_of(client, path, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, headers=headers)
+    return response, len(queries)
+
+
+@pytest.mark.parametrize(
+    "path", ["/it/reti/", "/en/networks/eurodesk/", "/it/temi/", "/opendata/networks.json"]
+)
+def test_a_page_seen_once_is_answered_without_the_database(client, network, path):
+    if path == "/it/temi/":
+        path = "/it/reti/?theme=nessuno&q=euro"
+    first, first_queries = queries_of(client, path)
+    again, again_queries = queries_of(client, path)
+    assert first_queries > 0
+    assert again_queries == 0
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+def test_an_edit_shows_at_once_in_both_languages(client, network):
+    client.get("/it/reti/")
+    client.get("/en/networks/")
+    network.name_it = "Eurodesk Modena"
+    network.name_en = "Eurodesk Modena EN"
+    network.save()
+    assert "Eurodesk Modena" in client.get("/it/reti/").content.decode()
+    assert "Eurodesk Modena EN" in client.get("/en/networks/").content.decode()
+
+
+def test_an_edit_through_the_admin_shows_at_once(client, admin_client, network):
+    client.get("/it/reti/eurodesk/")
+    membership = network.memberships.get()
+    admin_client.post(
+        reverse("admin:networks_membership_change", args=[membership.pk]),
+        {"network": network.pk, "joined_year": "2008", "left_year": ""},
+    )
+    assert Network.objects.with_joined_year().get().joined_year == 2008
+    assert "2008" in client.get("/it/reti/eurodesk/").content.decode()
+
+
+def test_unpublishing_or_deleting_removes_the_page_at_once(client, network):
+    assert client.get("/it/reti/eurodesk/").status_code == 200
+    network.status = Network.Status.DRAFT
+    network.save()
+    assert client.get("/it/reti/eurodesk/").status_code == 404
+    assert "Eurodesk" not in client.get("/it/reti/").content.decode()
+    other = NetworkFactory(slug="energy-cities", name_it="Energy Cities")
+    assert "Energy Cities" in client.get("/it/reti/").content.decode()
+    other.delete()
+    assert "Energy Cities" not in client.get("/it/reti/").content.decode()
+
+
+def test_theme_changes_of_a_network_show_at_once(client, network):
+    from .factories import ThemeFactory
+
+    client.get("/it/reti/eurodesk/")
+    network.themes.add(ThemeFactory(name_it="Giovani"))
+    assert "Giovani" in client.get("/it/reti/eurodesk/").content.decode()
+
+
+def test_staff_always_get_a_fresh_page(client, network):
+    client.get("/it/reti/")
+    client.force_login(User.objects.create_user("staff", is_staff=True, is_superuser=True))
+    _response, queries = queries_of(client, "/it/reti/")
+    assert queries > 0
+
+
+def test_staff_previews_are_not_shared_with_visitors(client, network):
+    draft = NetworkFactory(slug="bozza", status=Network.Status.DRAFT)
+    staff = User.objects.create_user("staff", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_cached_pages_answer_conditional_requests(client, network):
+    first = client.get("/it/reti/")
+    assert first["ETag"]
+    response, queries = queries_of(client, "/it/reti/", if_none_match=first["ETag"])
+    assert response.status_code == 304
+    assert queries == 0
+
+
+def test_pages_set_no_cookie_and_do_not_vary_by_cookie(client, network):
+    for _visit in range(2):
+        response = client.get("/it/reti/")
+        assert not response.cookies
+        assert "Cookie" not in response.get("Vary", "")
+
+
+def test_the_home_redirect_still_follows_each_visitor_s_language(client):
+    assert client.get("/", headers={"accept-language": "en"}).url == "/en/networks/"
+    assert client.get("/", headers={"accept-language": "it"}).url == "/it/reti/"
+
+
+def test_a_broken_cache_is_not_an_outage(client, network, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    assert client.get("/it/reti/").status_code == 200
+    network.save()
+    assert client.get("/it/reti/").status_code == 200
+
+
+def test_the_cache_can_be_switched_off(client, network, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/it/reti/")
+    _response, queries = queries_of(client, "/it/reti/")
+    assert queries > 0
