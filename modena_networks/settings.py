@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "csp",
     "import_export",
     "imagekit",
     # Bootstrap Italia's CSS, JavaScript, fonts and icons, served as our own static files.
@@ -59,6 +60,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so that cached pages get these headers too.
+    "csp.middleware.CSPMiddleware",
+    "networks.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and languages: a cached page is answered without any of them.
     "networks.middleware.PublicPageCacheMiddleware",
@@ -211,9 +215,42 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 
 
-# Security
+# Security. In production (DEBUG off) the site is HTTPS only: plain HTTP is redirected, browsers
+# are told to stay on HTTPS (HSTS), cookies are sent over HTTPS only.
 
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+# Behind a proxy that ends TLS (nginx, a load balancer), set DJANGO_BEHIND_TLS_PROXY=1 and make
+# the proxy set X-Forwarded-Proto; never set it if clients can reach the site directly.
+if env_bool("DJANGO_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HSTS preloading commits the whole domain to HTTPS in browsers' own lists: a decision for the
+# Comune's IT for comune.modena.it, not for this application.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy (django-csp): only this site's own scripts, styles, fonts and images;
+# no inline script or style anywhere (JSON-LD blocks are data, not scripts). Bootstrap Italia's
+# CSS draws some icons and one font from data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# Features the site never uses, refused to any script that would.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"

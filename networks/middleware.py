@@ -26,6 +26,18 @@ class AdminLanguageMiddleware:
         return response
 
 
+class PermissionsPolicyMiddleware:
+    """Refuse browser features the site never uses (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
 class PublicPageCacheMiddleware:
     """
     Answer anonymous GETs of public pages from the cache, before any session, CSRF, language or

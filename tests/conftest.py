@@ -17,6 +17,8 @@ def _test_storages(settings, tmp_path):
     """
     settings.WHITENOISE_AUTOREFRESH = True
     cache.clear()  # no page cached by an earlier test
+    # The test client speaks plain HTTP; production redirects it to HTTPS (test_security.py).
+    settings.SECURE_SSL_REDIRECT = False
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     settings.STORAGES = {

@@ -68,9 +68,10 @@ def live_server():
 
     WhiteNoise reads its settings once, when the server starts, before tests/conftest.py's
     settings apply to a test: without them it looks for collectstatic's folder, which the tests
-    never build, and warns (an error here) that it is missing.
+    never build, and warns (an error here) that it is missing. SecurityMiddleware likewise reads
+    once whether to redirect to HTTPS, which this plain-HTTP server cannot speak.
     """
-    with override_settings(WHITENOISE_AUTOREFRESH=True):
+    with override_settings(WHITENOISE_AUTOREFRESH=True, SECURE_SSL_REDIRECT=False):
         server = LiveServer("localhost")
     yield server
     server.stop()
@@ -100,10 +101,19 @@ def open_page(browser, live_server):
 
         page.on("response", check_response)
         page.on("requestfailed", lambda request: failed.append(f"{request.url} (failed)"))
+        # The Content-Security-Policy is in force here too: nothing the page does may break it.
+        blocked = []
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
         response = page.goto(live_server.url + path)
         page.evaluate("document.fonts.ready.then(() => null)")
         assert response.status == status
         assert not failed, f"files the page needs did not load: {failed}"
+        assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
         return page
 
     yield open_page
