@@ -91,3 +91,24 @@ def test_pages_have_no_inline_script(client):
         for script in content.split("<script")[1:]:
             opening = script.split(">", 1)[0]
             assert "src=" in opening or 'type="application/ld+json"' in opening, opening
+
+
+def test_the_admin_address_is_configurable():
+    show = "from django.urls import reverse; print(reverse('admin:index'))"
+    moved = manage(
+        "shell",
+        "-c",
+        show,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ADMIN_URL="gestione",
+    )
+    assert moved.stdout.strip().endswith("/gestione/")
+
+
+def test_short_passwords_are_refused():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password("Modena2026!")  # 11 characters
+    validate_password("Ghirlandina-1319-torre")
