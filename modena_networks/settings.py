@@ -7,6 +7,7 @@ refuses to start unless DEBUG is on.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "axes",
     "csp",
     "import_export",
     "imagekit",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     # Records who made each change kept in the history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: answers a locked-out login.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "modena_networks.urls"
@@ -114,6 +118,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The demo content (`make run` loads it into an empty database).
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+
+# Logging in: django-axes locks a username from one address out after five failures, for a
+# while (DJANGO_LOGIN_LOCKOUT_MINUTES), with a message saying so.
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "networks.health.client_ip"
+# How many proxies stand in front of the site and append to X-Forwarded-For (one behind a
+# TLS proxy): the visitor's address is read that many entries from the end.
+PROXY_COUNT = int(
+    os.environ.get("DJANGO_PROXY_COUNT", "1" if env_bool("DJANGO_BEHIND_TLS_PROXY") else "0")
+)
 
 
 # Passwords: the office's accounts can publish on the city's site.

@@ -92,3 +92,21 @@ class OneLineFormatter(logging.Formatter):
 
     def format(self, record):
         return super().format(record).replace("\n", "\\n")
+
+
+def client_ip(request):
+    """
+    Return the visitor's address, read past the proxies in front of the site.
+
+    Behind DJANGO_PROXY_COUNT proxies the address is the one that many entries from the end of
+    X-Forwarded-For, which the last proxy cannot be told by the client; without proxies it is the
+    connection's own address. Used by the login throttle and the rating limit.
+    """
+    proxies = settings.PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        if len(forwarded) >= proxies and forwarded[-proxies]:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")

@@ -20,6 +20,7 @@ from django_filters.views import FilterView
 from . import opendata, structured_data
 from .filters import NetworkFilter
 from .forms import FeedbackForm
+from .health import client_ip
 from .models import ContentVersion, Document, Network, NetworksPage, Theme
 
 logger = logging.getLogger(__name__)
@@ -247,7 +248,7 @@ def is_cross_site(request):
 
 def over_feedback_limit(request):
     """Count a rating from this address; return True past FEEDBACK_RATE_LIMIT in an hour."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
     # Only a digest of the address is kept, and only in the cache, for an hour.
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
     key = f"feedback-rate:{digest}"
