@@ -8,7 +8,7 @@ DEV := DJANGO_DEBUG=1
 # Tests run with DEBUG off, as in production; they need some secret key.
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only}
 
-.PHONY: run test check lint format messages translations superuser clean
+.PHONY: run test check lint format messages translations superuser clean robustness
 
 run: $(VENV)/.installed translations
 	$(DEV) $(PY) manage.py migrate --no-input
@@ -25,6 +25,10 @@ test: $(VENV)/.installed-test translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(VENV)/bin/pytest
+
+# The deep property-based run of tests/test_robustness.py: 10,000 examples a test, some minutes.
+robustness: $(VENV)/.installed-test translations
+	$(TEST_ENV) HYPOTHESIS_PROFILE=deep $(VENV)/bin/pytest tests/test_robustness.py -p no:cacheprovider
 
 superuser: $(VENV)/.installed
 	$(DEV) $(PY) manage.py createsuperuser

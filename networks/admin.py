@@ -7,6 +7,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from import_export.forms import ExportForm
+from import_export.results import RowResult
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
@@ -17,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import MembershipInlineFormSet
 from .models import Document, Feedback, Membership, Network, NetworksPage, Theme
+from .resources import FORMATS, NetworkResource
 
 admin.site.site_header = _("Comune di Modena — Reti internazionali")
 admin.site.site_title = _("Comune di Modena — Reti internazionali")
@@ -86,8 +90,18 @@ class DocumentInline(TranslationTabularInline):
     fields = ["title", "file", "language", "date", "is_public"]
 
 
+# An import adds, changes and publishes networks and writes their memberships.
+IMPORT_PERMISSIONS = [
+    "networks.add_network",
+    "networks.change_network",
+    "networks.publish_network",
+    "networks.add_membership",
+    "networks.change_membership",
+]
+
+
 @admin.register(Network)
-class NetworkAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class NetworkAdmin(ImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = [
         "logo_thumbnail",
         "name",
@@ -120,6 +134,11 @@ class NetworkAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
         ),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    # Import and export (networks/resources.py): always every column, so a file goes back in.
+    resource_classes = [NetworkResource]
+    formats = FORMATS
+    export_form_class = ExportForm
 
     class Media:
         css = {"all": ["networks/admin.css"]}
@@ -177,6 +196,39 @@ class NetworkAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
             % {"count": len(changed), "status": Network.Status(status).label},
             messages.SUCCESS,
         )
+
+    def has_import_permission(self, request):
+        return super().has_import_permission(request) and request.user.has_perms(IMPORT_PERMISSIONS)
+
+    def has_export_permission(self, request):
+        # The file carries the memberships, internal fields included.
+        return super().has_export_permission(request) and request.user.has_perm(
+            "networks.view_membership"
+        )
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing: a row that fails its checks at the confirmation undoes the whole file.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The data changed between the preview and the confirmation; nothing was saved.
+            self.message_user(
+                request,
+                _("The import was cancelled and nothing was changed: upload the file again."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:networks_network_import"))
+        return super().process_result(result, request)
+
+    def generate_log_entries(self, result, request):
+        # The admin's log, as an edit makes it: which columns of the file changed the network.
+        for row in result.valid_rows():
+            if row.import_type == RowResult.IMPORT_TYPE_NEW:
+                self.log_addition(request, row.instance, [{"added": {}}])
+            elif row.import_type == RowResult.IMPORT_TYPE_UPDATE:
+                changes = {"fields": row.instance.imported_changes}
+                self.log_change(request, row.instance, [{"changed": changes}])
 
     @admin.display(description=_("missing translations"))
     def missing_translations(self, network):

@@ -4,6 +4,16 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 
 
+def local_path(path):
+    """
+    Return `path` with one leading slash.
+
+    A path such as "//[" (a mistyped or hostile address, answered with a 404) would otherwise be
+    read as an address on another host, and a malformed one at that.
+    """
+    return "/" + path.lstrip("/")
+
+
 def language_links(request):
     """
     Return the current page in every language of the site, filters kept.
@@ -14,7 +24,7 @@ def language_links(request):
     current = get_language()
     links = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(request.get_full_path(), code)
+        url = translate_url(local_path(request.get_full_path()), code)
         links.append(
             {
                 "code": code,
@@ -34,5 +44,7 @@ def site(request):
         "CITY_NAME": settings.CITY_NAME,
         "CITY_URL": settings.CITY_URL,
         "language_links": SimpleLazyObject(lambda: language_links(request)),
-        "canonical_url": SimpleLazyObject(lambda: request.build_absolute_uri(request.path)),
+        "canonical_url": SimpleLazyObject(
+            lambda: request.build_absolute_uri(local_path(request.path))
+        ),
     }

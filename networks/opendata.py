@@ -89,7 +89,7 @@ def network_record(network, request):
         "website": network.website,
         "profile_url": membership.profile_url if membership else "",
         "key_facts_date": network.key_facts_date.isoformat() if network.key_facts_date else None,
-        "updated_at": network.updated_at.isoformat(),
+        "updated_at": network.updated_at.isoformat(timespec="seconds"),
         **{
             field: {code: localized(network, field, code) for code in languages}
             for field in TRANSLATED

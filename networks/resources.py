@@ -193,9 +193,7 @@ class Column(fields.Field):
 
 
 def translated(field):
-    return [
-        Column(build_localized_fieldname(field, code)) for code, _name in settings.LANGUAGES
-    ]
+    return [Column(build_localized_fieldname(field, code)) for code, _name in settings.LANGUAGES]
 
 
 def of_membership(column):
@@ -267,6 +265,8 @@ def required_translations(instance):
 
 
 class NetworkResource(resources.ModelResource):
+    """The networks, one row each, with their themes and current or latest membership."""
+
     class Meta:
         model = Network
         fields = ()  # the columns are made per language in __init__
@@ -295,13 +295,13 @@ class NetworkResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         self.rows_by_slug = {}
         if "slug" not in (dataset.headers or []):
-            raise ValidationError(
+            raise ValueError(
                 _("The file has no “slug” column: export the networks to see the columns.")
             )
 
     def before_import_row(self, row, row_number=None, **kwargs):
         slug = self.fields["slug"].clean(row)
-        if slug in self.rows_by_slug:
+        if slug and slug in self.rows_by_slug:
             raise ValidationError(
                 {
                     "slug": _("Row %(row)d has this slug too: give each network one row.")
@@ -360,11 +360,10 @@ class NetworkResource(resources.ModelResource):
                 for name in errors
                 if name.startswith(MEMBERSHIP_PREFIX)
             }
-            unchecked = unchecked_fields(membership, columns, already)
-            if instance.pk is None:
-                unchecked.add("network")  # not saved yet: nothing to be unique against
+            # No column sets `network`, so its uniqueness is left to the database: the row's
+            # membership is the network's active one if there is any, and can be the only one.
             try:
-                membership.full_clean(exclude=unchecked)
+                membership.full_clean(exclude=unchecked_fields(membership, columns, already))
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     key = name if name == NON_FIELD_ERRORS else f"{MEMBERSHIP_PREFIX}{name}"
@@ -374,8 +373,7 @@ class NetworkResource(resources.ModelResource):
 
     def do_instance_save(self, instance, is_create):
         if is_create or any(
-            not column.is_membership and not column.is_m2m
-            for column in self.changed(instance)
+            not column.is_membership and not column.is_m2m for column in self.changed(instance)
         ):
             super().do_instance_save(instance, is_create)
 

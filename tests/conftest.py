@@ -1,6 +1,14 @@
+import os
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
+
+# Property-based tests: a quick profile in `make test`, a deep one with `make robustness`.
+hypothesis_settings.register_profile("quick", max_examples=60)
+hypothesis_settings.register_profile("deep", max_examples=10_000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
 def pytest_report_header():

@@ -94,6 +94,13 @@ class TestAddresses:
     def test_unknown_theme_is_not_found(self, client):
         assert client.get("/en/themes/nothing/").status_code == 404
 
+    @pytest.mark.parametrize("path", ["////%5B", "///%5Bit/reti/", "////evil.example/%5B"])
+    def test_paths_that_look_like_other_hosts_are_simply_not_found(self, client, path):
+        # Found by tests/test_robustness.py: "//[" used to crash the 404 page.
+        response = client.get(path)
+        assert response.status_code == 404
+        assert 'href="http://testserver/' in response.content.decode()
+
     @pytest.mark.parametrize(
         ("path", "text"),
         [("/it/reti/nessuna/", "Pagina non trovata"), ("/en/networks/none/", "Page not found")],

@@ -46,6 +46,8 @@ TABLE = [
     ("change a network", "network", "change", 200, 200),
     ("delete a draft network", "draft", "delete", 200, 200),
     ("delete a published network", "network", "delete", 403, 200),
+    ("export the networks to a file", "network", "export", 200, 200),
+    ("import networks from a file", "network", "import", 200, 200),
     ("add a theme", "theme", "add", 200, 200),
     ("change a theme", "theme", "change", 200, 200),
     ("delete a theme", "theme", "delete", 403, 200),
@@ -68,7 +70,9 @@ TABLE = [
 def admin_url(obj, action):
     opts = obj._meta
     name = f"admin:{opts.app_label}_{opts.model_name}_{action}"
-    return reverse(name) if action in ("changelist", "add") else reverse(name, args=[obj.pk])
+    if action in ("changelist", "add", "export", "import"):
+        return reverse(name)
+    return reverse(name, args=[obj.pk])
 
 
 @pytest.mark.parametrize(("what", "key", "action", "editor", "administrator"), TABLE)

@@ -1,0 +1,48 @@
+"""Write the whole content (database and uploaded files) into one archive, for `restore`."""
+
+import io
+import tarfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+# Derived or short-lived data: rebuilt (search documents) or not worth keeping (sessions).
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "networks.searchdocument"]
+
+
+class Command(BaseCommand):
+    help = "Save the database and the uploaded files (logos, documents) into one .tar.gz archive."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output",
+            help="the archive to write (default: backup-<date and time>.tar.gz here)",
+        )
+
+    def handle(self, *args, output=None, **options):
+        output = Path(output or f"backup-{timezone.now():%Y%m%d-%H%M%S}.tar.gz")
+        data = io.StringIO()
+        call_command(
+            "dumpdata",
+            natural_foreign=True,
+            natural_primary=True,
+            exclude=EXCLUDED,
+            indent=1,
+            stdout=data,
+        )
+        encoded = data.getvalue().encode()
+        with tarfile.open(output, "w:gz") as archive:
+            entry = tarfile.TarInfo("data.json")
+            entry.size = len(encoded)
+            entry.mtime = int(timezone.now().timestamp())
+            archive.addfile(entry, io.BytesIO(encoded))
+            for name, folder in [
+                ("media", settings.MEDIA_ROOT),
+                ("private-media", settings.PRIVATE_MEDIA_ROOT),
+            ]:
+                if Path(folder).is_dir():
+                    archive.add(folder, arcname=name)
+        self.stdout.write(f"Backup written to {output}")
