@@ -3,7 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from networks import health, views
 from networks.sitemaps import sitemaps
@@ -17,8 +17,10 @@ urlpatterns = [
     path("opendata/networks.csv", views.opendata_csv, name="opendata_csv"),
     path("opendata/networks.json", views.opendata_json, name="opendata_json"),
     # The documents' storage gives their files URLs under PRIVATE_MEDIA_URL, served here.
-    path(
-        f"{settings.PRIVATE_MEDIA_URL.strip('/')}/<str:name>",
+    # Only names networks.uploads gives documents: a hex digest and ".pdf". Anything else is not
+    # found without a query (PostgreSQL refuses some characters outright, such as NUL).
+    re_path(
+        rf"^{settings.PRIVATE_MEDIA_URL.strip('/')}/(?P<name>[0-9a-f]{{32}}\.pdf)$",
         views.document_file,
         name="document_file",
     ),

@@ -67,7 +67,7 @@ def test_any_query_string_on_any_public_page(client, demo, page, query):
 
 @ROBUSTNESS
 @given(
-    prefix=st.sampled_from(["/it/", "/en/", "/opendata/", "/"]),
+    prefix=st.sampled_from(["/it/", "/en/", "/opendata/", "/documents/", "/"]),
     parts=st.lists(segments, max_size=4),
 )
 def test_any_path(client, demo, prefix, parts):

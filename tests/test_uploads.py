@@ -260,5 +260,11 @@ class TestDownloads:
         assert document.file.url.startswith("/documents/")
 
     def test_unknown_or_tricky_names_are_not_found(self, client):
-        for url in ["/documents/nothing.pdf", "/documents/..%2Fsettings.py", "/documents/%00"]:
+        for url in [
+            "/documents/nothing.pdf",
+            "/documents/..%2Fsettings.py",
+            "/documents/%00",
+            f"/documents/{'0' * 32}.pdf",
+            f"/documents/{'0' * 31}%00.pdf",
+        ]:
             assert client.get(url).status_code == 404
