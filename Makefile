@@ -8,7 +8,7 @@ DEV := DJANGO_DEBUG=1
 # Tests run with DEBUG off, as in production; they need some secret key.
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only}
 
-.PHONY: run test check lint format messages translations superuser clean robustness
+.PHONY: run test check lint format messages translations superuser clean robustness bench
 
 run: $(VENV)/.installed translations
 	$(DEV) $(PY) manage.py migrate --no-input
@@ -29,6 +29,11 @@ test: $(VENV)/.installed-test translations
 # The deep property-based run of tests/test_robustness.py: 10,000 examples a test, some minutes.
 robustness: $(VENV)/.installed-test translations
 	$(TEST_ENV) HYPOTHESIS_PROFILE=deep $(VENV)/bin/pytest tests/test_robustness.py -p no:cacheprovider
+
+# Throughput, latency and queries per page under gunicorn at 15, 1,000 and 10,000 networks
+# (bench/README.md); several minutes. BENCH_ARGS=--sqlite for SQLite instead of PostgreSQL.
+bench:
+	bench/run $(BENCH_ARGS)
 
 superuser: $(VENV)/.installed
 	$(DEV) $(PY) manage.py createsuperuser
