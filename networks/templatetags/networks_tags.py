@@ -6,6 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from networks.models import NEGATIVE_ANSWERS, POSITIVE_ANSWERS
@@ -46,8 +47,20 @@ def feedback_form(context):
     """Render the page rating form for the current page."""
     return {
         "path": context["request"].path,
-        "positive_answers": [(answer.value, answer.label) for answer in POSITIVE_ANSWERS],
-        "negative_answers": [(answer.value, answer.label) for answer in NEGATIVE_ANSWERS],
+        "answer_groups": [
+            {
+                "step": "positive",
+                "question": _("What did you like best?"),
+                "hint": _("(if you gave 4 or 5 stars)"),
+                "answers": [(answer.value, answer.label) for answer in POSITIVE_ANSWERS],
+            },
+            {
+                "step": "negative",
+                "question": _("Where did you have the most trouble?"),
+                "hint": _("(if you gave 1 to 3 stars)"),
+                "answers": [(answer.value, answer.label) for answer in NEGATIVE_ANSWERS],
+            },
+        ],
     }
 
 
