@@ -83,53 +83,43 @@ def delete_logo_files(name):
             storage.delete(f"{renditions}/{file}")
 
 
-def remember_stored_file(instance, field):
+def delete_document_file(name):
+    Document._meta.get_field("file").storage.delete(name)
+
+
+# The file field of each model with uploads, and how to delete one of its files for good.
+UPLOADS = {Network: ("logo", delete_logo_files), Document: ("file", delete_document_file)}
+
+
+@unless_muted
+def remember_stored_file(sender, instance, raw=False, **kwargs):
     """Note the file `instance` has in the database before a save replaces it."""
-    if instance.pk is None:
-        return None
-    return type(instance).objects.filter(pk=instance.pk).values_list(field, flat=True).first()
+    field, _delete = UPLOADS[sender]
+    instance._stored_file = None
+    if not raw and instance.pk is not None:
+        stored = sender.objects.filter(pk=instance.pk).values_list(field, flat=True)
+        instance._stored_file = stored.first()
 
 
-@receiver(pre_save, sender=Network)
 @unless_muted
-def remember_old_logo(sender, instance, raw=False, **kwargs):
-    instance._stored_logo = None if raw else remember_stored_file(instance, "logo")
-
-
-@receiver(post_save, sender=Network)
-@unless_muted
-def delete_replaced_logo(sender, instance, **kwargs):
-    old = getattr(instance, "_stored_logo", None)
-    if old and old != instance.logo.name:
-        transaction.on_commit(partial(delete_logo_files, old))
-
-
-@receiver(post_delete, sender=Network)
-@unless_muted
-def delete_logo_of_deleted_network(sender, instance, **kwargs):
-    if instance.logo:
-        transaction.on_commit(partial(delete_logo_files, instance.logo.name))
-
-
-@receiver(pre_save, sender=Document)
-@unless_muted
-def remember_old_document_file(sender, instance, raw=False, **kwargs):
-    instance._stored_file = None if raw else remember_stored_file(instance, "file")
-
-
-@receiver(post_save, sender=Document)
-@unless_muted
-def delete_replaced_document_file(sender, instance, **kwargs):
+def delete_replaced_file(sender, instance, **kwargs):
+    field, delete = UPLOADS[sender]
     old = getattr(instance, "_stored_file", None)
-    if old and old != instance.file.name:
-        transaction.on_commit(partial(instance.file.storage.delete, old))
+    if old and old != getattr(instance, field).name:
+        transaction.on_commit(partial(delete, old))
 
 
-@receiver(post_delete, sender=Document)
 @unless_muted
-def delete_file_of_deleted_document(sender, instance, **kwargs):
-    if instance.file:
-        transaction.on_commit(partial(instance.file.storage.delete, instance.file.name))
+def delete_file_of_deleted_object(sender, instance, **kwargs):
+    field, delete = UPLOADS[sender]
+    if getattr(instance, field):
+        transaction.on_commit(partial(delete, getattr(instance, field).name))
+
+
+for model in UPLOADS:
+    pre_save.connect(remember_stored_file, sender=model)
+    post_save.connect(delete_replaced_file, sender=model)
+    post_delete.connect(delete_file_of_deleted_object, sender=model)
 
 
 # Conditional GET and caches: any change to the public content moves the content version.
