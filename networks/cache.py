@@ -58,6 +58,49 @@ def content_changed(changed_at):
     transaction.on_commit(publish)
 
 
+def remember(name, parts, build, timeout=3600):
+    """
+    Return `build()`, kept in the cache under `name` and `parts` (a string) until the content
+    changes: for what is costly to compute and the same for every visitor.
+    """
+    try:
+        key = f"{name}:{content_version()}:{hashlib.sha256(parts.encode()).hexdigest()}"
+        value = cache.get(key)
+    except Exception:
+        logger.exception("The cache is unavailable")
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            logger.exception("The cache is unavailable")
+    return value
+
+
+def remember_each(name, items, key, build, timeout=3600):
+    """
+    Return a value for each of `items`, kept in the cache under `name` and `key(item)` until the
+    content changes; `build(items)` returns, in order, the values of the items not in the cache.
+    """
+    try:
+        version = content_version()
+        keys = [f"{name}:{version}:{key(item)}" for item in items]
+        found = cache.get_many(keys)
+    except Exception:
+        logger.exception("The cache is unavailable")
+        return build(items)
+    missing = {k: item for k, item in zip(keys, items, strict=True) if k not in found}
+    if missing:
+        built = dict(zip(missing, build(list(missing.values())), strict=True))
+        try:
+            cache.set_many(built, timeout)
+        except Exception:
+            logger.exception("The cache is unavailable")
+        found.update(built)
+    return [found[k] for k in keys]
+
+
 def page_key(request):
     """Return the cache key of the page `request` asks for, or None if the cache fails."""
     try:

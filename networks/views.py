@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -17,6 +18,7 @@ from django.views.decorators.http import condition, require_POST, require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from . import cache as page_cache
 from . import opendata, structured_data
 from .filters import NetworkFilter
 from .forms import FeedbackForm
@@ -87,13 +89,20 @@ class NetworkListView(FilterView):
         others = self.request.GET.copy()
         for name in ["theme", *NOT_FILTERS]:
             others.pop(name, None)
-        without_themes = NetworkFilter(
-            others, queryset=Network.objects.published().with_joined_year()
-        ).qs
+
+        def count():
+            without_themes = NetworkFilter(
+                others, queryset=Network.objects.published().with_joined_year()
+            ).qs
+            networks = Q(networks__in=without_themes.values("pk"))
+            return list(Theme.objects.annotate(network_count=Count("networks", filter=networks)))
+
+        # Counting means reading every network: done once per set of filters until the content
+        # changes, rather than on every page (a page of results, another order…).
+        filters = sorted((name, sorted(values)) for name, values in others.lists())
+        parts = f"{get_language()}?{urlencode(filters, doseq=True)}"
+        themes = page_cache.remember("theme-facets", parts, count)
         chosen = set(self.request.GET.getlist("theme"))
-        themes = Theme.objects.annotate(
-            network_count=Count("networks", filter=Q(networks__in=without_themes.values("pk")))
-        )
         for theme in themes:
             theme.chosen = theme.slug in chosen
         return themes

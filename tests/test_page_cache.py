@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from networks.models import Network
 
-from .factories import MembershipFactory, NetworkFactory
+from .factories import MembershipFactory, NetworkFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,8 +76,6 @@ def test_unpublishing_or_deleting_removes_the_page_at_once(client, network):
 
 
 def test_theme_changes_of_a_network_show_at_once(client, network):
-    from .factories import ThemeFactory
-
     client.get("/it/reti/eurodesk/")
     network.themes.add(ThemeFactory(name_it="Giovani"))
     assert "Giovani" in client.get("/it/reti/eurodesk/").content.decode()
@@ -123,9 +121,11 @@ def test_a_broken_cache_is_not_an_outage(client, network, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(cache, "get", broken)
-    monkeypatch.setattr(cache, "set", broken)
-    assert client.get("/it/reti/").status_code == 200
+    for method in ["get", "set", "get_many", "set_many"]:
+        monkeypatch.setattr(cache, method, broken)
+    response = client.get("/it/reti/")
+    assert response.status_code == 200
+    assert "Eurodesk Italia" in response.content.decode()
     network.save()
     assert client.get("/it/reti/").status_code == 200
 
@@ -135,3 +135,39 @@ def test_the_cache_can_be_switched_off(client, network, settings):
     client.get("/it/reti/")
     _response, queries = queries_of(client, "/it/reti/")
     assert queries > 0
+
+
+# With the page cache off, or for an address not seen yet, a page is built from parts kept
+# until the content changes: the cards of the networks and the counts of the theme filters.
+
+
+def test_a_new_page_of_results_reuses_the_cards_and_counts_already_made(client, network, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    network.themes.add(ThemeFactory(name_it="Giovani"))
+    first, first_queries = queries_of(client, "/it/reti/")
+    again, again_queries = queries_of(client, "/it/reti/?order=-name")
+    # Neither the themes and memberships on the cards nor the networks per theme are read again.
+    assert again_queries == first_queries - 3
+    assert "Giovani" in again.content.decode()
+    assert again.content.decode().count("network-card") == first.content.decode().count(
+        "network-card"
+    )
+
+
+def test_cards_and_theme_counts_follow_an_edit_in_both_languages(client, network, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    theme = ThemeFactory(slug="giovani", name_it="Giovani", name_en="Youth")
+    network.themes.add(theme)
+    client.get("/it/reti/")
+    client.get("/en/networks/")
+    theme.name_it = "Gioventù"
+    theme.name_en = "Young people"
+    theme.save()
+    NetworkFactory(slug="yes", name_it="Rete giovani").themes.add(theme)
+    italian = client.get("/it/reti/").content.decode()
+    english = client.get("/en/networks/").content.decode()
+    assert "Giovani" not in italian
+    assert italian.count('class="chip-label">Gioventù</span>') == 2  # on both cards
+    assert 'Gioventù <span class="facet-count">(2' in italian
+    assert english.count('class="chip-label">Young people</span>') == 2
+    assert 'Young people <span class="facet-count">(2' in english
