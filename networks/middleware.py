@@ -81,8 +81,8 @@ class PublicPageCacheMiddleware:
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and (
                 request.path_info.startswith(self.prefixes)
-                or request.path_info.startswith("/opendata/")
-                or request.path_info in ("/sitemap.xml", "/robots.txt")
+                or request.path_info.startswith(("/opendata/", "/sitemap"))
+                or request.path_info == "/robots.txt"
             )
         )
 

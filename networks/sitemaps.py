@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from .models import Network, Theme
@@ -13,11 +14,19 @@ class TranslatedSitemap(Sitemap):
 
 
 class NetworkSitemap(TranslatedSitemap):
+    # Addresses per page of this section (each network once per language): with thousands of
+    # networks, a page stays quick to build and well under the protocol's 50,000.
+    limit = 1000
+
     def items(self):
-        return Network.objects.published().order_by("pk")
+        return Network.objects.published().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, network):
         return network.updated_at
+
+    def get_latest_lastmod(self):
+        # Asked by the index: one query, where Django's default reads every network.
+        return Network.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class ThemeSitemap(TranslatedSitemap):

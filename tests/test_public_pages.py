@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from networks.models import Network
+from networks.sitemaps import NetworkSitemap
 
 from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
 
@@ -290,9 +291,23 @@ class TestPageMetadata:
 
 
 class TestSitemapAndRobots:
+    @staticmethod
+    def sitemap_pages(client):
+        """Return the index's addresses of the sitemap's pages, and their contents."""
+        index = client.get("/sitemap.xml")
+        assert index.status_code == 200
+        locations = re.findall(r"<loc>(.*?)</loc>", index.content.decode())
+        contents = []
+        for location in locations:
+            response = client.get(location.replace("&amp;", "&"))
+            assert response.status_code == 200
+            contents.append(response.content.decode())
+        return locations, contents
+
     def test_sitemap_lists_every_public_page_with_alternates(self, client, climate):
         NetworkFactory(slug="bozza", status=Network.Status.DRAFT)
-        content = client.get("/sitemap.xml").content.decode()
+        _locations, contents = self.sitemap_pages(client)
+        content = "".join(contents)
         assert "<loc>http://testserver/it/reti/climate-alliance/</loc>" in content
         assert "<loc>http://testserver/en/networks/climate-alliance/</loc>" in content
         assert (
@@ -303,6 +318,18 @@ class TestSitemapAndRobots:
         assert "<loc>http://testserver/en/themes/clima/</loc>" in content
         assert "<loc>http://testserver/it/reti/</loc>" in content
         assert "bozza" not in content
+
+    def test_many_networks_are_listed_in_pages_each_once_per_language(self, client, monkeypatch):
+        monkeypatch.setattr(NetworkSitemap, "limit", 4)
+        networks = [NetworkFactory(slug=f"rete-{index}") for index in range(5)]
+        locations, contents = self.sitemap_pages(client)
+        assert "http://testserver/sitemap-networks.xml?p=3" in locations
+        listed = re.findall(r"<loc>(.*?)</loc>", "".join(contents))
+        for network in networks:
+            assert listed.count(f"http://testserver/it/reti/{network.slug}/") == 1
+            assert listed.count(f"http://testserver/en/networks/{network.slug}/") == 1
+        assert client.get("/sitemap-networks.xml?p=4").status_code == 404
+        assert client.get("/sitemap-nothing.xml").status_code == 404
 
     def test_robots_points_to_the_sitemap_and_keeps_out_of_the_admin(self, client):
         response = client.get("/robots.txt")

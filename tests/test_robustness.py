@@ -24,6 +24,7 @@ PAGES = [
     "/opendata/networks.json",
     "/it/reti/feed/",
     "/sitemap.xml",
+    "/sitemap-networks.xml",
 ]
 PARAMETERS = ["q", "theme", "scope", "joined_after", "joined_before", "order", "page", "lang"]
 MARKER = "<script>alert(1)</script>"
