@@ -79,6 +79,8 @@ MIDDLEWARE = [
     # Records who made each change kept in the history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # process_exception runs bottom-up: here it is asked first about a view's database error.
+    "networks.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: answers a locked-out login.
     "axes.middleware.AxesMiddleware",
 ]

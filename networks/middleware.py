@@ -1,8 +1,12 @@
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.cache import add_never_cache_headers, get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
+from django.utils.log import log_response
 
 from . import cache as page_cache
 
@@ -96,3 +100,38 @@ class PublicPageCacheMiddleware:
             and "Cookie" not in response.get("Vary", "")
             and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
         )
+
+
+class DatabaseUnavailableMiddleware:
+    """
+    Answer a view that cannot reach the database with a 503 and the styled error page.
+
+    A database restart or failover lasts seconds: the page says the service is temporarily
+    unavailable, Retry-After says when to try again, and each worker reconnects by itself once
+    the database is back (CONN_HEALTH_CHECKS). The page is rendered without a request, so that
+    nothing in it needs the database. Any other error stays a 500.
+    """
+
+    retry_after_seconds = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        response = HttpResponse(render_to_string("500.html"), status=503)
+        response["Retry-After"] = str(self.retry_after_seconds)
+        add_never_cache_headers(response)
+        # Logged as Django logs a 500, with the traceback, and only once.
+        log_response(
+            "Service Unavailable: %s",
+            request.path,
+            response=response,
+            request=request,
+            exception=exception,
+        )
+        return response
