@@ -8,7 +8,7 @@ DEV := DJANGO_DEBUG=1
 # Tests run with DEBUG off, as in production; they need some secret key.
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only}
 
-.PHONY: run test check lint format messages translations superuser clean robustness bench
+.PHONY: run test check lint format messages translations superuser clean robustness bench faults
 
 run: $(VENV)/.installed translations
 	$(DEV) $(PY) manage.py migrate --no-input
@@ -34,6 +34,12 @@ robustness: $(VENV)/.installed-test translations
 # (bench/README.md); several minutes. BENCH_ARGS=--sqlite for SQLite instead of PostgreSQL.
 bench:
 	bench/run $(BENCH_ARGS)
+
+# Load and faults under gunicorn (bench/README.md): a minute of visitors, then PostgreSQL
+# restarted and Redis stopped under load; about two minutes, five at most. It restarts the
+# PostgreSQL and Redis of 127.0.0.1, and always leaves them running.
+faults:
+	bench/faults $(FAULTS_ARGS)
 
 superuser: $(VENV)/.installed
 	$(DEV) $(PY) manage.py createsuperuser

@@ -1,0 +1,637 @@
+"""
+Put the site through load and faults as gunicorn serves it: a minute of concurrent visitors,
+PostgreSQL restarted under load, Redis stopped under load. Each phase's figures are checked
+against the criteria of the reliability issue, PASS or FAIL.
+
+bench/faults prepares the environment, the database and the static files, and always brings
+PostgreSQL and Redis back up; this module runs the phases and writes the report.
+bench/README.md says what each phase measures.
+"""
+
+import argparse
+import collections
+import contextlib
+import datetime
+import http.client
+import json
+import os
+import platform
+import shlex
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import django
+import redis
+from django.conf import settings
+from django.db import connection
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+
+from bench.measure import PROXY_HEADERS, ROOT, Server, cpu_model, database_version, log
+
+# What the styled error page (templates/500.html) says, in each language; Django's bare page,
+# shown when that template cannot be rendered, says "Server Error (500)".
+STYLED_PAGE_TEXTS = ["Service temporarily unavailable", "Servizio temporaneamente non disponibile"]
+BARE_PAGE_TEXT = "Server Error (500)"
+
+# The criteria of the issue.
+MEMORY_GROWTH_LIMIT_PERCENT = 10
+RECOVERY_LIMIT_SECONDS = 10
+
+MEMORY_SAMPLE_SECONDS = 5
+WARM_UP_SECONDS = 10
+# A client waits this long for a response before counting the request as hung.
+CLIENT_TIMEOUT_SECONDS = 10
+# Phase b: visitors before the restart, and after its command returned.
+BEFORE_RESTART_SECONDS = 5
+AFTER_RESTART_SECONDS = 15
+VISITORS = 4
+# Phase c: load while Redis is down; how long Redis may take to answer again.
+REDIS_DOWN_SECONDS = 10
+REDIS_START_SECONDS = 10
+
+# wrk asks for the addresses of the mix in turn; "{n}" becomes the number of the request, an
+# address never asked for before, so that some pages always miss the cache. Counts per status
+# come from the response callback, gathered from the thread in done().
+WRK_SCRIPT = """\
+-- Written by bench/faults.py: the visitors' mix of addresses, in turn.
+local addresses = {%s}
+local threads = {}
+local count = 0
+
+setup = function(thread)
+  table.insert(threads, thread)
+end
+
+init = function(args)
+  statuses = {}
+end
+
+request = function()
+  count = count + 1
+  local address = addresses[(count - 1) %% #addresses + 1]:gsub("{n}", tostring(count))
+  return wrk.format("GET", address)
+end
+
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+done = function(summary, latency, requests)
+  local counts = {}
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("statuses")) do
+      counts[status] = (counts[status] or 0) + n
+    end
+  end
+  local parts = {}
+  for status, n in pairs(counts) do
+    table.insert(parts, string.format('"%%d": %%d', status, n))
+  end
+  local errors = summary.errors
+  io.write(string.format(
+    '{"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, "max_us": %%d, '
+      .. '"statuses": {%%s}, '
+      .. '"errors": {"connect": %%d, "read": %%d, "write": %%d, "status": %%d, "timeout": %%d}}\\n',
+    summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), latency.max,
+    table.concat(parts, ", "),
+    errors.connect, errors.read, errors.write, errors.status, errors.timeout
+  ))
+end
+"""
+
+
+def main():
+    options = parse_arguments()
+    # Stopped like a Ctrl-C, so that the servers are stopped and Redis started again.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(128 + signal.SIGTERM))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "modena_networks.settings")
+    django.setup()
+
+    started = datetime.datetime.now().astimezone()
+    load_before = os.getloadavg()[0]
+    mix = visitor_addresses()
+    uncached_mix = [address for address in mix if is_page(address)]
+    options.workdir.joinpath("visitors.lua").write_text(
+        WRK_SCRIPT % ", ".join(json.dumps(address) for address in mix)
+    )
+    facts = software_and_data()
+    # Restarting PostgreSQL kills this process's connection too: it has no more use for it.
+    connection.close()
+
+    sections, verdicts = [], []
+    for phase in (load_phase, postgresql_phase, redis_phase):
+        log(f"--- {phase.__doc__.splitlines()[0]}")
+        title, lines, checks = phase(options, mix=mix, uncached_mix=uncached_mix)
+        sections.append(f"## {title}\n\n" + "\n".join([*lines, "", *format_checks(checks)]))
+        verdicts += checks
+    load_after = os.getloadavg()[0]
+
+    failed = [name for passed, name in verdicts if not passed]
+    summary = (
+        f"**PASS**: all {len(verdicts)} criteria met."
+        if not failed
+        else f"**FAIL**: {len(failed)} of {len(verdicts)} criteria missed: " + "; ".join(failed)
+    )
+    report = [
+        "# Load and faults",
+        header(options, started, load_before, load_after, facts),
+        *sections,
+        "## Result\n\n" + summary,
+    ]
+    text = "\n\n".join(report) + "\n"
+    print(text)
+    options.output.write_text(text)
+    log(f"Written to {options.output}.")
+    sys.exit(1 if failed else 0)
+
+
+def parse_arguments():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=60, help="of load in phase a (60)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk's, open at once (16)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (3)")
+    parser.add_argument("--workdir", type=Path, required=True, help="for pid and log files")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "faults.md")
+    parser.add_argument("--command", default="bench/faults", help="as recorded in the report")
+    parser.add_argument(
+        "--restart-postgresql", required=True, type=shlex.split, help="the command, quoted"
+    )
+    parser.add_argument("--start-redis", required=True, type=shlex.split, help="the command")
+    parser.add_argument("--redis-port", type=int, default=6379)
+    return parser.parse_args()
+
+
+# The visitors
+
+
+def visitor_addresses():
+    """
+    Return the mix of addresses visitors ask for: lists, filtered lists (some never asked for
+    before), network and theme pages in both languages, the sitemap, the open data, static
+    files and the health check.
+    """
+    from networks.management.commands.populate_synthetic import PREFIX
+    from networks.models import Network, Theme
+
+    published = Network.objects.published().order_by("slug")
+    networks = [
+        *published.exclude(slug__startswith=PREFIX).values_list("slug", flat=True)[:3],
+        *published.filter(slug__startswith=PREFIX).values_list("slug", flat=True)[::250],
+    ]
+    themes = list(Theme.objects.order_by("slug").values_list("slug", flat=True)[::4])
+    addresses = []
+    for language in ("it", "en"):
+        with translation.override(language):
+            listing = reverse("networks:list")
+            addresses += [
+                listing,
+                f"{listing}?order=-joined&page={{n}}",
+                f"{listing}?theme={themes[0]}&theme={themes[-1]}&q=citta",
+                f"{listing}?scope=european&order=-name",
+                *(reverse("networks:detail", args=[slug]) for slug in networks),
+                reverse("networks:theme", args=[themes[1]]),
+            ]
+    addresses += [
+        "/it/reti/?q=clima&page={n}",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/opendata/networks.csv",
+        "/opendata/networks.json",
+        static("css/bootstrap-italia.min.css"),
+        static("js/bootstrap-italia.bundle.min.js"),
+        static("networks/css/site.css"),
+        "/healthz",
+    ]
+    return addresses
+
+
+def is_page(address):
+    """Tell whether `address` is a page built from the database (not static, not a file)."""
+    return address.startswith(("/it/", "/en/")) and "{n}" not in address
+
+
+@dataclass
+class Outcome:
+    """One request of a visitor; times in seconds of time.monotonic()."""
+
+    started: float
+    seconds: float
+    status: int = 0  # none: no response in time, or the connection failed
+    styled: bool = False
+    retry_after: str = ""
+    error: str = ""
+
+    @property
+    def ok(self):
+        return 200 <= self.status < 400
+
+    @property
+    def ended(self):
+        return self.started + self.seconds
+
+
+def visit(server, address):
+    """Ask for `address` as a visitor would; return the Outcome."""
+    started = time.monotonic()
+    client = http.client.HTTPConnection("127.0.0.1", server.port, timeout=CLIENT_TIMEOUT_SECONDS)
+    try:
+        client.request("GET", address, headers=PROXY_HEADERS)
+        response = client.getresponse()
+        body = response.read().decode(errors="replace")
+    except (OSError, http.client.HTTPException) as error:
+        return Outcome(started, time.monotonic() - started, error=type(error).__name__)
+    finally:
+        client.close()
+    styled = any(text in body for text in STYLED_PAGE_TEXTS) and BARE_PAGE_TEXT not in body
+    return Outcome(
+        started,
+        time.monotonic() - started,
+        status=response.status,
+        styled=styled,
+        retry_after=response.getheader("Retry-After", ""),
+    )
+
+
+class Visitors:
+    """A few threads asking for `addresses` in turn, one request at a time each, until stopped."""
+
+    def __init__(self, server, addresses, count=VISITORS):
+        self.server = server
+        self.addresses = addresses
+        self.outcomes = []
+        self.stopping = threading.Event()
+        self.threads = [
+            threading.Thread(target=self.run, args=[offset], daemon=True) for offset in range(count)
+        ]
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join(CLIENT_TIMEOUT_SECONDS + 5)
+
+    def run(self, offset):
+        turn = offset
+        while not self.stopping.is_set():
+            address = self.addresses[turn % len(self.addresses)]
+            self.outcomes.append(visit(self.server, address))
+            turn += 1
+
+
+def run_wrk(server, options, seconds, while_running=None):
+    """Load the server with the visitors' mix for `seconds`; return wrk's figures."""
+    command = ["wrk", "--threads", "1", "--connections", str(options.connections)]
+    command += ["--duration", f"{seconds}s", "--timeout", f"{CLIENT_TIMEOUT_SECONDS}s"]
+    command += ["--script", options.workdir / "visitors.lua"]
+    for name, value in PROXY_HEADERS.items():
+        command += ["--header", f"{name}: {value}"]
+    process = subprocess.Popen(
+        [*command, server.url("/")], stdout=subprocess.PIPE, text=True, cwd=options.workdir
+    )
+    try:
+        if while_running:
+            while_running(process)
+        output, _errors = process.communicate(timeout=seconds + CLIENT_TIMEOUT_SECONDS + 30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if process.returncode != 0:
+        raise SystemExit(f"wrk failed ({process.returncode})")
+    figures = json.loads(output.strip().splitlines()[-1])
+    figures["socket_errors"] = sum(
+        figures["errors"][kind] for kind in ("connect", "read", "write", "timeout")
+    )
+    figures["seconds"] = figures["duration_us"] / 1e6
+    return figures
+
+
+def wrk_lines(figures):
+    statuses = ", ".join(
+        f"{status}: {count:,}" for status, count in sorted(figures["statuses"].items())
+    )
+    errors = figures["errors"]
+    return [
+        f"- Responses: {figures['requests']:,} in {figures['seconds']:.1f} s, "
+        f"{figures['requests'] / figures['seconds']:,.1f} req/s; by status: {statuses}",
+        f"- Latency: p50 {figures['p50_us'] / 1000:,.1f} ms, p99 {figures['p99_us'] / 1000:,.1f}"
+        f" ms, max {figures['max_us'] / 1000:,.1f} ms",
+        f"- Non-2xx/3xx responses: {errors['status']:,}; socket errors: "
+        f"{figures['socket_errors']:,} (connect {errors['connect']}, read {errors['read']}, "
+        f"write {errors['write']}, timeout {errors['timeout']})",
+    ]
+
+
+# The server
+
+
+def server_environment(page_cache=True):
+    environment = dict(os.environ)
+    # Django's log lines (errors with their tracebacks) into the server's log file.
+    environment["GUNICORN_CMD_ARGS"] = "--capture-output"
+    if not page_cache:
+        environment["DJANGO_PAGE_CACHE_SECONDS"] = "0"
+    return environment
+
+
+def worker_pids(server):
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # gone meanwhile
+        if int(text[text.rindex(")") + 2 :].split()[1]) == server.process.pid:
+            pids.append(int(stat.parent.name))
+    return sorted(pids)
+
+
+def rss_mib(server):
+    """Return the resident memory of gunicorn's master and workers together, in MiB (Linux)."""
+    total_kib = 0
+    for pid in [server.process.pid, *worker_pids(server)]:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total_kib += int(line.split()[1])
+    return total_kib / 1024
+
+
+def logged_errors(server):
+    """Return the server's logged 5xx responses, and how many of them carry a traceback."""
+    lines = [
+        line
+        for line in server.log.read_text(errors="replace").splitlines()
+        if " ERROR django.request " in line
+    ]
+    return len(lines), sum("Traceback (most recent call last)" in line for line in lines)
+
+
+# The phases: each returns its title, its lines of figures and its checks, (passed, criterion).
+
+
+def load_phase(options, mix, **_kwargs):
+    """a. Load: concurrent visitors on the cached site, memory sampled."""
+    with Server(server_environment(), options) as server:
+        cold = rss_mib(server)
+        run_wrk(server, options, WARM_UP_SECONDS)  # every worker has built every kind of page
+        workers = worker_pids(server)
+        samples = []
+
+        def sample_memory(process):
+            started = time.monotonic()
+            while process.poll() is None:
+                samples.append((time.monotonic() - started, rss_mib(server)))
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(MEMORY_SAMPLE_SECONDS)
+            samples.append((time.monotonic() - started, rss_mib(server)))
+
+        figures = run_wrk(server, options, options.seconds, while_running=sample_memory)
+        workers_after = worker_pids(server)
+
+    fresh = sum("{n}" in address for address in mix)
+    first, last = samples[0][1], samples[-1][1]
+    growth = (last - first) / first * 100
+    lines = [
+        f"- Visitors: wrk, {options.connections} connections for {options.seconds} s after "
+        f"{WARM_UP_SECONDS} s of warm-up, {len(mix)} addresses in turn, {fresh} of which are new "
+        "at each turn (a page number never asked for), so that some pages miss the cache",
+        *wrk_lines(figures),
+        f"- Memory (RSS of gunicorn's master and {len(workers)} workers): {cold:.1f} MiB "
+        f"started, after the warm-up first {first:.1f}, last {last:.1f}, max "
+        f"{max(rss for _t, rss in samples):.1f} MiB; growth {growth:+.1f} %",
+        "- Samples every 5 s (MiB): " + ", ".join(f"{rss:.1f}" for _t, rss in samples),
+    ]
+    checks = [
+        (figures["errors"]["status"] == 0, "a: no non-2xx/3xx response"),
+        (figures["socket_errors"] == 0, "a: no socket error"),
+        (
+            growth < MEMORY_GROWTH_LIMIT_PERCENT,
+            f"a: memory flat (growth under {MEMORY_GROWTH_LIMIT_PERCENT} % after the warm-up)",
+        ),
+        (workers_after == workers, "a: no worker died or was replaced"),
+    ]
+    return f"a. Load: {options.seconds} s of concurrent visitors, page cache on", lines, checks
+
+
+def postgresql_phase(options, uncached_mix, **_kwargs):
+    """b. PostgreSQL restarted while visitors ask for pages, page cache off."""
+    with Server(server_environment(page_cache=False), options) as server:
+        with Visitors(server, uncached_mix) as visitors:
+            time.sleep(BEFORE_RESTART_SECONDS)
+            restart_started = time.monotonic()
+            subprocess.run(options.restart_postgresql, check=True, timeout=120)
+            restart_ended = time.monotonic()
+            time.sleep(AFTER_RESTART_SECONDS)
+        outcomes = sorted(visitors.outcomes, key=lambda outcome: outcome.started)
+        logged, with_traceback = logged_errors(server)
+
+    failures = [outcome for outcome in outcomes if not outcome.ok]
+    before = [outcome for outcome in outcomes if outcome.ended < restart_started]
+    after = [outcome for outcome in outcomes if outcome.started > restart_ended]
+    last_failure = max((outcome.ended for outcome in failures), default=restart_ended)
+    recovery = max(0.0, last_failure - restart_ended)
+    statuses = collections.Counter(outcome.status or outcome.error for outcome in failures)
+    unavailable = [outcome for outcome in failures if outcome.status == 503]
+    styled = sum(outcome.styled for outcome in failures)
+    slowest = max(outcome.seconds for outcome in outcomes)
+    lines = [
+        f"- Visitors: {VISITORS} threads, one request at a time each, {len(uncached_mix)} "
+        f"uncached pages in turn (list, filtered lists, networks, themes, in both languages), "
+        f"{CLIENT_TIMEOUT_SECONDS} s timeout; {BEFORE_RESTART_SECONDS} s before the restart, "
+        f"{AFTER_RESTART_SECONDS} s after",
+        f"- Restart: `{shlex.join(options.restart_postgresql)}` took "
+        f"{restart_ended - restart_started:.1f} s",
+        f"- Responses: {len(outcomes):,}; before the restart {len(before):,}, "
+        f"{sum(not outcome.ok for outcome in before)} failed",
+        f"- Errors: {len(failures)}"
+        + (
+            f", from {failures[0].started - restart_started:.1f} s to "
+            f"{last_failure - restart_started:.1f} s after the restart began"
+            if failures
+            else ""
+        )
+        + "".join(f"; {key}: {n}" for key, n in sorted(statuses.items(), key=str)),
+        f"- Errors showing the styled page: {styled} of {len(failures)}; 503s with Retry-After: "
+        f"{sum(bool(outcome.retry_after) for outcome in unavailable)} of {len(unavailable)}",
+        f"- Logged by the server: {logged} errors, {with_traceback} with their traceback",
+        f"- Recovery: every request succeeds {recovery:.1f} s after the restart command "
+        f"returned; after it, {sum(not outcome.ok for outcome in after)} of {len(after):,} "
+        "failed",
+        f"- Slowest response: {slowest * 1000:,.0f} ms (no request hung: none reached the "
+        f"{CLIENT_TIMEOUT_SECONDS} s timeout)"
+        if slowest < CLIENT_TIMEOUT_SECONDS
+        else f"- Slowest response: {slowest * 1000:,.0f} ms: some request hung",
+    ]
+    checks = [
+        (not any(not outcome.ok for outcome in before), "b: no error before the restart"),
+        (
+            recovery <= RECOVERY_LIMIT_SECONDS,
+            f"b: recovered by itself within {RECOVERY_LIMIT_SECONDS} s",
+        ),
+        (styled == len(failures), "b: every error shows the styled page"),
+        (all(outcome.status for outcome in outcomes), "b: no request hung or was refused"),
+        (logged >= len(failures) and with_traceback >= len(unavailable), "b: errors logged"),
+        (
+            bool(after) and after[-1].ok and all(outcome.ok for outcome in outcomes[-10:]),
+            "b: serving again at the end",
+        ),
+    ]
+    return "b. PostgreSQL restarted under load, page cache off", lines, checks
+
+
+def redis_phase(options, mix, uncached_mix, **_kwargs):
+    """c. Redis stopped under load, page cache on; then started again."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    with Server(server_environment(), options) as server:
+        for address in uncached_mix:
+            visit(server, address)  # cached, as before any outage
+        subprocess.run(
+            ["redis-cli", "-p", str(options.redis_port), "shutdown", "nosave"],
+            capture_output=True,
+            timeout=30,
+        )
+        try:
+            down = not wait_for_redis(options, seconds=0)
+            health_down = health(server)
+            figures = run_wrk(server, options, REDIS_DOWN_SECONDS)
+        finally:
+            started = time.monotonic()
+            if not wait_for_redis(options, seconds=0):
+                subprocess.run(options.start_redis, check=True, timeout=30)
+            back = wait_for_redis(options, seconds=REDIS_START_SECONDS)
+            start_seconds = time.monotonic() - started
+        first = [visit(server, address) for address in uncached_mix]
+        again = [visit(server, address) for address in uncached_mix]
+        stored = sum(1 for _key in client.scan_iter(match="*page:*"))
+        health_up = health(server)
+
+    first_ms = statistics.median(outcome.seconds for outcome in first) * 1000
+    again_ms = statistics.median(outcome.seconds for outcome in again) * 1000
+    lines = [
+        f"- Redis stopped with `redis-cli -p {options.redis_port} shutdown nosave`: "
+        + ("no longer answering" if down else "still answering"),
+        f"- Visitors while it is down: wrk, {options.connections} connections for "
+        f"{REDIS_DOWN_SECONDS} s, the mix of phase a",
+        *wrk_lines(figures),
+        f"- /healthz while it is down: {health_down[0]} {health_down[1]}",
+        f"- Started again with `{shlex.join(options.start_redis)}`: answering after "
+        f"{start_seconds:.1f} s" + ("" if back else ": NOT answering"),
+        f"- Then, {len(uncached_mix)} pages asked for twice: statuses "
+        f"{sorted({outcome.status for outcome in first + again})}; {stored} pages in the cache; "
+        f"median {first_ms:.1f} ms the first time, {again_ms:.1f} ms the second (from the cache)",
+        f"- /healthz after: {health_up[0]} {health_up[1]}",
+    ]
+    checks = [
+        (down, "c: Redis was down"),
+        (figures["errors"]["status"] == 0, "c: no non-2xx/3xx response with Redis down"),
+        (figures["socket_errors"] == 0, "c: no socket error with Redis down"),
+        (
+            health_down[0] == 200 and health_down[1].get("cache") == "failing",
+            "c: /healthz says degraded but up (200, cache failing)",
+        ),
+        (back, f"c: Redis back within {REDIS_START_SECONDS} s"),
+        (
+            all(outcome.ok for outcome in first + again) and stored >= len(uncached_mix),
+            "c: pages served and cached again",
+        ),
+        (health_up[0] == 200 and set(health_up[1].values()) == {"ok"}, "c: /healthz ok after"),
+    ]
+    return "c. Redis down under load, page cache on", lines, checks
+
+
+def wait_for_redis(options, seconds):
+    """Return whether Redis answers PING within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = subprocess.run(
+            ["redis-cli", "-p", str(options.redis_port), "ping"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        if answer.stdout.strip() == "PONG":
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.2)
+
+
+def health(server):
+    """Return /healthz's status and its figures."""
+    client = http.client.HTTPConnection("127.0.0.1", server.port, timeout=CLIENT_TIMEOUT_SECONDS)
+    try:
+        client.request("GET", "/healthz", headers=PROXY_HEADERS)
+        response = client.getresponse()
+        body = response.read()
+    finally:
+        client.close()
+    try:
+        return response.status, json.loads(body)
+    except ValueError:
+        return response.status, {}
+
+
+# The report
+
+
+def format_checks(checks):
+    return [f"- **{'PASS' if passed else 'FAIL'}** {name}" for passed, name in checks]
+
+
+def software_and_data():
+    from networks.management.commands.populate_synthetic import PREFIX
+    from networks.models import Network
+
+    redis_info = redis.Redis.from_url(settings.REDIS_URL).info("server")
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    return {
+        "database": database_version(),
+        "redis": f"Redis {redis_info['redis_version']}",
+        "wrk": " ".join((wrk_version.stdout or wrk_version.stderr).split()[:2]),
+        "networks": Network.objects.count(),
+        "synthetic": Network.objects.filter(slug__startswith=PREFIX).count(),
+    }
+
+
+def header(options, started, load_before, load_after, facts):
+    return "\n".join(
+        [
+            f"- Run: {started:%Y-%m-%d %H:%M %Z}, `{options.command}`",
+            f"- Machine: {os.cpu_count()} cores ({cpu_model()}), load average {load_before:.2f} "
+            f"before and {load_after:.2f} after",
+            f"- Software: Python {platform.python_version()}, {facts['database']}, "
+            f"{facts['redis']}, Django {django.get_version()}, gunicorn {version('gunicorn')} "
+            f"with {options.workers} sync workers, {facts['wrk']}",
+            f"- Data: {facts['networks']:,} networks (the demo content and "
+            f"{facts['synthetic']:,} synthetic), database `{settings.DATABASES['default']['NAME']}`"
+            f", the cache in `{settings.REDIS_URL}`",
+            "- Settings as in production: DEBUG off, static files collected (WhiteNoise), "
+            "HTTPS as told by the proxy header `X-Forwarded-Proto: https`, everything on the "
+            "loopback",
+        ]
+    )
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(128 + signal.SIGINT)  # the servers stopped and Redis started on the way out
