@@ -1,4 +1,7 @@
+from collections.abc import Sequence
+
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
 
@@ -13,6 +16,30 @@ class TranslatedSitemap(Sitemap):
     x_default = True
 
 
+class LanguagePairs(Sequence):
+    """
+    The (item, language) pairs of a queryset's items, as Sitemap pages them, read one slice at a
+    time: Django's own list of pairs reads every item to build any page.
+    """
+
+    def __init__(self, queryset, languages):
+        self.queryset = queryset
+        self.languages = languages
+
+    def __len__(self):
+        return self.queryset.count() * len(self.languages)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, __ = index.indices(len(self))
+        per_item = len(self.languages)
+        first = start // per_item
+        items = self.queryset[first : -(-stop // per_item)]
+        pairs = [(item, language) for item in items for language in self.languages]
+        return pairs[start - first * per_item : stop - first * per_item]
+
+
 class NetworkSitemap(TranslatedSitemap):
     # Addresses per page of this section (each network once per language): with thousands of
     # networks, a page stays quick to build and well under the protocol's 50,000.
@@ -23,6 +50,12 @@ class NetworkSitemap(TranslatedSitemap):
 
     def lastmod(self, network):
         return network.updated_at
+
+    @property
+    def paginator(self):
+        # Django's Sitemap.paginator pages a list of every network (Sitemap._items()); with the
+        # same pairs in the same order, this reads only the page's networks.
+        return Paginator(LanguagePairs(self.items(), self._languages()), self.limit)
 
     def get_latest_lastmod(self):
         # Asked by the index: one query, where Django's default reads every network.

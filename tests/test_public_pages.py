@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -319,17 +320,39 @@ class TestSitemapAndRobots:
         assert "<loc>http://testserver/it/reti/</loc>" in content
         assert "bozza" not in content
 
-    def test_many_networks_are_listed_in_pages_each_once_per_language(self, client, monkeypatch):
-        monkeypatch.setattr(NetworkSitemap, "limit", 4)
+    # Five networks in two languages are ten addresses: pages of 4 end on a network, pages of 3
+    # split one network's two addresses between two pages.
+    @pytest.mark.parametrize("limit, pages", [(4, 3), (3, 4)])
+    def test_many_networks_are_listed_in_pages_each_once_per_language(
+        self, client, monkeypatch, limit, pages
+    ):
+        monkeypatch.setattr(NetworkSitemap, "limit", limit)
         networks = [NetworkFactory(slug=f"rete-{index}") for index in range(5)]
         locations, contents = self.sitemap_pages(client)
-        assert "http://testserver/sitemap-networks.xml?p=3" in locations
+        assert f"http://testserver/sitemap-networks.xml?p={pages}" in locations
         listed = re.findall(r"<loc>(.*?)</loc>", "".join(contents))
         for network in networks:
             assert listed.count(f"http://testserver/it/reti/{network.slug}/") == 1
             assert listed.count(f"http://testserver/en/networks/{network.slug}/") == 1
-        assert client.get("/sitemap-networks.xml?p=4").status_code == 404
+        assert client.get(f"/sitemap-networks.xml?p={pages + 1}").status_code == 404
         assert client.get("/sitemap-nothing.xml").status_code == 404
+
+    def test_a_page_of_the_sitemap_reads_only_its_own_networks(self, client, monkeypatch):
+        monkeypatch.setattr(NetworkSitemap, "limit", 4)
+        for index in range(9):
+            NetworkFactory(slug=f"rete-{index}")
+        read = []
+
+        def count(instance, **kwargs):
+            read.append(instance)
+
+        post_init.connect(count, sender=Network)
+        try:
+            content = client.get("/sitemap-networks.xml?p=2").content.decode()
+        finally:
+            post_init.disconnect(count, sender=Network)
+        assert content.count("<url>") == 4
+        assert len(read) == 2
 
     def test_robots_points_to_the_sitemap_and_keeps_out_of_the_admin(self, client):
         response = client.get("/robots.txt")
