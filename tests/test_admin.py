@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image
 
+from networks.admin import JoinedDecadeFilter
 from networks.models import Membership, Network, NetworksPage, Theme
 
 from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
@@ -149,6 +150,22 @@ class TestNetworkList:
         response = admin_client.get(url, {"decade": "2000"})
         assert list(response.context["cl"].result_list) == [network]
         assert "2020–2029" in response.content.decode()
+
+    def test_the_decades_offered_are_those_of_the_networks_in_order(self, admin_client, network):
+        MembershipFactory(network=NetworkFactory(), joined_year=2021)
+        MembershipFactory(network=NetworkFactory(), joined_year=2029)
+        MembershipFactory(network=NetworkFactory(), joined_year=1990)
+        NetworkFactory()  # never joined: no decade
+        url = reverse("admin:networks_network_changelist")
+        response = admin_client.get(url)
+        (decades,) = [
+            spec
+            for spec in response.context["cl"].filter_specs
+            if isinstance(spec, JoinedDecadeFilter)
+        ]
+        # The fixture's network joined in 2002.
+        labels = [label for __, label in decades.lookup_choices]
+        assert labels == ["1990–1999", "2000–2009", "2020–2029"]
 
     def test_bad_decade_shows_every_network_rather_than_an_error(self, admin_client, network):
         url = reverse("admin:networks_network_changelist")
