@@ -7,6 +7,7 @@ page as if nothing were cached.
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,6 +15,11 @@ from django.db import transaction
 from django.http import HttpResponse
 
 logger = logging.getLogger(__name__)
+
+# While the cache is down, every request fails to reach it several times: its traceback is
+# logged once in this many seconds per process, not a few times per request.
+FAILURE_LOG_SECONDS = 60
+last_failure_logged = None
 
 VERSION_KEY = "content-version"
 # Headers a cached page is served with again; the others belong to one response.
@@ -29,6 +35,19 @@ KEPT_HEADERS = [
     "Cross-Origin-Opener-Policy",
     "X-Frame-Options",
 ]
+
+
+def cache_failed():
+    """Log the exception being handled, a failure of the cache, unless one was just logged."""
+    global last_failure_logged
+    now = time.monotonic()
+    if last_failure_logged is None or now - last_failure_logged >= FAILURE_LOG_SECONDS:
+        last_failure_logged = now
+        logger.exception(
+            "The cache is unavailable: pages are built without it "
+            "(logged at most once in %d s per process while it lasts)",
+            FAILURE_LOG_SECONDS,
+        )
 
 
 def content_version():
@@ -67,14 +86,14 @@ def remember(name, parts, build, timeout=3600):
         key = f"{name}:{content_version()}:{hashlib.sha256(parts.encode()).hexdigest()}"
         value = cache.get(key)
     except Exception:
-        logger.exception("The cache is unavailable")
+        cache_failed()
         return build()
     if value is None:
         value = build()
         try:
             cache.set(key, value, timeout)
         except Exception:
-            logger.exception("The cache is unavailable")
+            cache_failed()
     return value
 
 
@@ -88,7 +107,7 @@ def remember_each(name, items, key, build, timeout=3600):
         keys = [f"{name}:{version}:{key(item)}" for item in items]
         found = cache.get_many(keys)
     except Exception:
-        logger.exception("The cache is unavailable")
+        cache_failed()
         return build(items)
     missing = {k: item for k, item in zip(keys, items, strict=True) if k not in found}
     if missing:
@@ -96,7 +115,7 @@ def remember_each(name, items, key, build, timeout=3600):
         try:
             cache.set_many(built, timeout)
         except Exception:
-            logger.exception("The cache is unavailable")
+            cache_failed()
         found.update(built)
     return [found[k] for k in keys]
 
@@ -106,7 +125,7 @@ def page_key(request):
     try:
         version = content_version()
     except Exception:
-        logger.exception("The page cache is unavailable")
+        cache_failed()
         return None
     address = f"{request.get_host()}{request.get_full_path()}"
     return f"page:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
@@ -116,7 +135,7 @@ def get(key):
     try:
         return cache.get(key)
     except Exception:
-        logger.exception("The page cache is unavailable")
+        cache_failed()
         return None
 
 
@@ -126,7 +145,7 @@ def store(key, response):
     try:
         cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
     except Exception:
-        logger.exception("The page cache is unavailable")
+        cache_failed()
 
 
 def restore(entry):

@@ -1,11 +1,13 @@
 """Faults: the database or the cache failing is a styled, short answer, never a crash or a hang."""
 
 import socket
+import time
 
 import pytest
 from django.conf import settings as django_settings
 from django.db import InterfaceError, OperationalError, connection
 
+from networks import cache as page_cache
 from networks.views import NetworkListView
 
 from .factories import NetworkFactory
@@ -116,3 +118,22 @@ def test_the_health_check_says_degraded_but_up_with_redis_down(client, redis_dow
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "cache": "failing", "storage": "ok"}
+
+
+def test_a_cache_outage_is_logged_with_its_traceback_once_a_minute_not_on_every_request(
+    client, redis_down, caplog, monkeypatch
+):
+    monkeypatch.setattr(page_cache, "last_failure_logged", None)
+
+    def logged():
+        return [record for record in caplog.records if record.name == "networks.cache"]
+
+    for path in ["/it/reti/", "/en/networks/", "/en/networks/eurodesk/"]:
+        assert client.get(path).status_code == 200
+    [record] = logged()
+    assert "The cache is unavailable" in record.getMessage()
+    assert record.exc_info is not None
+    # A minute later, the outage is said again.
+    monkeypatch.setattr(page_cache, "last_failure_logged", time.monotonic() - 61)
+    client.get("/it/reti/")
+    assert len(logged()) == 2
