@@ -45,7 +45,9 @@ PUBLIC_PAGES = [
     # A demo theme and a synthetic one, so that the page lists networks at every size.
     ("filtered list", "/it/reti/?theme=clima-ed-energia&theme=synthetic-clima&q=citta"),
     ("detail", "/it/reti/eurodesk/"),
-    ("sitemap", "/sitemap.xml"),
+    ("sitemap index", "/sitemap.xml"),
+    # The first page of the networks' section: a thousand addresses once there are 500 networks.
+    ("sitemap page", "/sitemap-networks.xml"),
     ("CSV export", "/opendata/networks.csv"),
 ]
 # What the TLS proxy in front of gunicorn tells it (bench/run sets DJANGO_BEHIND_TLS_PROXY):
@@ -274,6 +276,17 @@ class Server:
         """Return the median time of three responses while the server has nothing else to do."""
         return statistics.median(self.time_ms(address, headers) for _attempt in range(3))
 
+    def cold_ms(self, address, headers):
+        """
+        Return the median time of three responses, each after the cache is emptied: the page,
+        and the cards and counts it is made of, built from the database alone.
+        """
+        times = []
+        for _attempt in range(3):
+            cache.clear()  # the servers' cache too: they share REDIS_URL
+            times.append(self.time_ms(address, headers))
+        return statistics.median(times)
+
     def worker_cpu_ticks(self):
         """Return the CPU time the workers have used so far, in clock ticks (Linux only)."""
         total = 0
@@ -340,6 +353,7 @@ class Result:
 
     runs: list
     alone_ms: float = 0
+    cold_ms: float = math.nan
 
     @property
     def requests(self):
@@ -404,6 +418,7 @@ def measure_page(server, address, headers, options):
         )
         page.runs.append(wrk(server, address, headers, page_slice, options.connections))
     page.alone_ms = server.alone_ms(address, headers)
+    page.cold_ms = server.cold_ms(address, headers)
     return page, trivial
 
 
@@ -436,6 +451,7 @@ def measure_session(server, admin, options, size, cached):
         log(
             f"{size:>6,} {mode:<8} {name:<17} {page.throughput:8.1f} req/s {ratio:5.2f}  "
             f"p95 {page.percentile(95):8.1f} ms  alone {page.alone_ms:7.1f} ms  "
+            f"cold {page.cold_ms:7.1f} ms  "
             f"({page.requests} responses, {page.errors} errors)"
         )
     rows.insert(0, Row(size, TRIVIAL[0], TRIVIAL[1], cached, trivial_all, 1.0))
@@ -450,8 +466,8 @@ def measure_session(server, admin, options, size, cached):
 def markdown_table(rows):
     lines = [
         "| networks | page | cache | req/s | × /robots.txt | p50 ms | p95 ms | p99 ms "
-        "| alone ms | responses | queries |",
-        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| alone ms | cold ms | responses | queries |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     order = [name for name, _address in pages()]
     for row in sorted(rows, key=lambda row: (row.size, order.index(row.page), not row.cached)):
@@ -461,7 +477,8 @@ def markdown_table(rows):
         lines.append(
             f"| {row.size:,} | {row.page} `{row.address}` | {'on' if row.cached else 'off'} "
             f"| {figure(result.throughput)} | {row.ratio:.2f} | {latencies} "
-            f"| {figure(result.alone_ms)} | {result.requests:,}{errors} | {row.queries} |"
+            f"| {figure(result.alone_ms)} | {figure(result.cold_ms)} "
+            f"| {result.requests:,}{errors} | {row.queries} |"
         )
     return "\n".join(lines)
 
@@ -478,6 +495,9 @@ LEGEND = """\
   that the noise of a shared machine mostly cancels out.
 - **p50, p95, p99**: latency under that load, the wait in gunicorn's queue included. **alone**:
   the median of three responses asked for one at a time after the load, with nothing else to do.
+  **cold**: the same, each response after the cache is emptied, so built from the database
+  alone: with the page cache off, the cards of the list and its counts per theme are still kept
+  in the cache (as in production), and the other columns measure them warm.
 - **responses**: how many the figures rest on, with the errors (sockets, timeouts, statuses other
   than 2xx and 3xx) if there were any.
 - **queries**: the database queries that build the page once, counted without the server and with
@@ -534,16 +554,18 @@ def targets(rows, sizes):
         for name in CACHED_RATIO_PAGES
         if by_key[size, name, True].ratio < CACHED_RATIO_TARGET
     ]
-    p95 = by_key[largest, UNCACHED_P95_PAGE, False].result.percentile(95)
+    uncached = by_key[largest, UNCACHED_P95_PAGE, False].result
+    p95 = uncached.percentile(95)
     return [
         f"- Queries per page the same at {smallest:,} and {largest:,} networks: "
         + (f"missed ({'; '.join(grown)})" if grown else "met"),
         f"- With the cache on, the {' and '.join(CACHED_RATIO_PAGES)} pages at "
         f"{CACHED_RATIO_TARGET} or more of /robots.txt's throughput at every size: "
         + (f"missed ({'; '.join(slow)})" if slow else "met"),
-        f"- Uncached, the {UNCACHED_P95_PAGE}'s p95 at {largest:,} networks under "
-        f"{UNCACHED_P95_TARGET_MS} ms: {'met' if p95 < UNCACHED_P95_TARGET_MS else 'missed'} "
-        f"({p95:.1f} ms)",
+        f"- Uncached (page cache off), the {UNCACHED_P95_PAGE}'s p95 at {largest:,} networks "
+        f"under {UNCACHED_P95_TARGET_MS} ms: "
+        f"{'met' if p95 < UNCACHED_P95_TARGET_MS else 'missed'} ({p95:.1f} ms; one response "
+        f"alone {uncached.alone_ms:.1f} ms, {uncached.cold_ms:.1f} ms with the cache emptied)",
     ]
 
 
