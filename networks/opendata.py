@@ -116,7 +116,9 @@ def csv_row(record):
         for field in [*TRANSLATED, "sector", "url"]:
             row[f"{field}_{code}"] = record[field][code]
         row[f"themes_{code}"] = ";".join(theme["name"][code] for theme in record["themes"])
-    return {column: row[column] for column, _description in field_descriptions()}
+    # In any order: the CSV writer puts the columns in field_descriptions()'s, and refuses a
+    # column it does not list.
+    return row
 
 
 def catalog(request):
