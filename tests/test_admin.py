@@ -166,6 +166,9 @@ class TestNetworkList:
         # The fixture's network joined in 2002.
         labels = [label for __, label in decades.lookup_choices]
         assert labels == ["1990–1999", "2000–2009", "2020–2029"]
+        # A membership of another decade is offered at once.
+        MembershipFactory(network=NetworkFactory(), joined_year=1985)
+        assert "1980–1989" in admin_client.get(url).content.decode()
 
     def test_bad_decade_shows_every_network_rather_than_an_error(self, admin_client, network):
         url = reverse("admin:networks_network_changelist")
