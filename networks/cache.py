@@ -82,18 +82,8 @@ def remember(name, parts, build, timeout=3600):
     Return `build()`, kept in the cache under `name` and `parts` (a string) until the content
     changes: for what is costly to compute and the same for every visitor.
     """
-    try:
-        key = f"{name}:{content_version()}:{hashlib.sha256(parts.encode()).hexdigest()}"
-        value = cache.get(key)
-    except Exception:
-        cache_failed()
-        return build()
-    if value is None:
-        value = build()
-        try:
-            cache.set(key, value, timeout)
-        except Exception:
-            cache_failed()
+    digest = hashlib.sha256(parts.encode()).hexdigest()
+    [value] = remember_each(name, [digest], str, lambda _digests: [build()], timeout)
     return value
 
 

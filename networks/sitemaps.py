@@ -4,6 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from .models import Network, Theme
 
@@ -27,6 +28,11 @@ class LanguagePairs(Sequence):
         self.languages = languages
 
     def __len__(self):
+        return self.length
+
+    @cached_property
+    def length(self):
+        # Asked by the paginator and again for each slice: counted once.
         return self.queryset.count() * len(self.languages)
 
     def __getitem__(self, index):
