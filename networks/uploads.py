@@ -14,13 +14,16 @@ from PIL import ImageOps
 
 from .validators import LOGO_FORMATS, open_image
 
+# Under MEDIA_ROOT; imagekit keeps the renditions under settings.IMAGEKIT_CACHEFILE_DIR.
+LOGO_FOLDER = "networks/logos"
+
 
 def unguessable_name(folder, filename):
     return f"{folder}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
 def logo_upload_to(instance, filename):
-    return unguessable_name("networks/logos", filename)
+    return unguessable_name(LOGO_FOLDER, filename)
 
 
 def document_upload_to(instance, filename):

@@ -1,6 +1,7 @@
 """Write the whole content (database and uploaded files) into one archive, for `restore`."""
 
 import io
+import os
 import tarfile
 from pathlib import Path
 
@@ -11,6 +12,16 @@ from django.utils import timezone
 
 # Derived or short-lived data: rebuilt (search documents) or not worth keeping (sessions).
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "networks.searchdocument"]
+
+
+def owner_only(path):
+    """
+    Open `path` for writing, readable by its owner only (0600) whatever the umask: the archive
+    holds password hashes and the office's internal fields.
+    """
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode; the umask may take bits
+    return os.fdopen(descriptor, "wb")
 
 
 class Command(BaseCommand):
@@ -34,7 +45,7 @@ class Command(BaseCommand):
             stdout=data,
         )
         encoded = data.getvalue().encode()
-        with tarfile.open(output, "w:gz") as archive:
+        with owner_only(output) as file, tarfile.open(fileobj=file, mode="w:gz") as archive:
             entry = tarfile.TarInfo("data.json")
             entry.size = len(encoded)
             entry.mtime = int(timezone.now().timestamp())

@@ -1,19 +1,142 @@
-"""Load an archive made by `backup` into an empty, migrated database."""
+"""
+Load an archive made by `backup` into an empty, migrated database.
 
+The archive is checked whole before anything is written: only data.json and the files of the
+uploads' folders, no links, no path outside its folders, and each file checked as an upload is
+(logos as images, documents as PDFs, within the same limits). A bad archive is refused with a
+message naming the member and the problem, and changes nothing.
+"""
+
+import gzip
+import json
+import shutil
 import tarfile
 import tempfile
-from pathlib import Path
+import zlib
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, transaction
+from django.utils import translation
 
-from networks.models import Network
+from networks.models import ContentVersion, Network
 from networks.search import reindex_all
 from networks.signals import muted
+from networks.uploads import LOGO_FOLDER
+from networks.validators import (
+    DOCUMENT_MAX_BYTES,
+    LOGO_MAX_BYTES,
+    check_size,
+    validate_logo,
+    validate_pdf,
+)
 
+DATA = "data.json"
 FOLDERS = {"media": "MEDIA_ROOT", "private-media": "PRIVATE_MEDIA_ROOT"}
+LOGO_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
+# What reading a damaged or foreign file as a .tar.gz raises.
+UNREADABLE = (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile)
+
+
+class Refused(Exception):
+    """A member of the archive that a backup would not hold; the message says why."""
+
+
+def check_member(member):
+    """Raise Refused unless `member` is data.json, or a folder or plain file of an upload folder."""
+    path = PurePosixPath(member.name)
+    if path.is_absolute() or ".." in path.parts:
+        raise Refused("its path leads outside the archive's folders")
+    if not (member.isfile() or member.isdir()):
+        raise Refused("it is a link or a special file, not a plain file or folder")
+    if path == PurePosixPath(DATA):
+        if not member.isfile():
+            raise Refused("it should be a file")
+    elif not path.parts or path.parts[0] not in FOLDERS:
+        raise Refused(f"a backup has only {DATA} and the folders {', '.join(FOLDERS)}")
+    elif len(path.parts) == 1 and not member.isdir():
+        raise Refused("it should be a folder")
+
+
+def checked_upload(folder, path, member, source):
+    """Return the content of the file at `path` in upload `folder`, checked as its upload was."""
+    suffix = path.suffix.lower()
+    if folder == "media":
+        renditions = PurePosixPath(settings.IMAGEKIT_CACHEFILE_DIR)
+        if not (path.is_relative_to(LOGO_FOLDER) or path.is_relative_to(renditions)):
+            raise Refused(f"media/ holds only logos ({LOGO_FOLDER}/) and their renditions")
+        if suffix not in LOGO_SUFFIXES:
+            raise Refused("a logo is a PNG, JPEG or WebP image")
+        limit, validate = LOGO_MAX_BYTES, validate_logo
+    else:
+        if suffix != ".pdf":
+            raise Refused("private-media/ holds only PDF documents")
+        limit, validate = DOCUMENT_MAX_BYTES, validate_pdf
+    try:
+        check_size(member, limit)  # before reading it
+        content = source.extractfile(member).read()
+        validate(ContentFile(content))
+    except ValidationError as error:
+        raise Refused(" ".join(error.messages)) from None
+    return content
+
+
+def checked_data(member, source):
+    content = source.extractfile(member).read()
+    try:
+        data = json.loads(content)
+    except ValueError as error:
+        raise Refused(f"it is not JSON: {error}") from None
+    if not isinstance(data, list):
+        raise Refused("it is not the list of objects `dumpdata` writes")
+    return content
+
+
+def checked_content(member, source):
+    """Return the content of `member` (None for a folder), or raise Refused."""
+    check_member(member)
+    if member.isdir():
+        return None
+    path = PurePosixPath(member.name)
+    if path == PurePosixPath(DATA):
+        return checked_data(member, source)
+    folder, *rest = path.parts
+    return checked_upload(folder, PurePosixPath(*rest), member, source)
+
+
+def unpack(archive, folder):
+    """Check every member of `archive` and copy it under `folder`; refuse the first bad one."""
+    if not Path(archive).is_file():
+        raise CommandError(f"{archive} is not a file.")
+    try:
+        with tarfile.open(archive, "r:gz") as source, translation.override("en"):
+            for member in source:
+                try:
+                    content = checked_content(member, source)
+                    if content is not None:
+                        write(folder / member.name, content)
+                except Refused as refusal:
+                    raise CommandError(
+                        f"{archive} is refused, nothing was restored: {member.name}: {refusal}"
+                    ) from None
+    except UNREADABLE as error:
+        raise CommandError(f"{archive} cannot be read as a .tar.gz archive: {error}") from None
+    if not (folder / DATA).is_file():
+        raise CommandError(f"{archive} is not a backup: it has no {DATA}.")
+
+
+def write(destination, content):
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(content)
+    except (FileExistsError, NotADirectoryError, IsADirectoryError):
+        raise Refused("its path clashes with another member of the archive") from None
 
 
 class Command(BaseCommand):
@@ -27,26 +150,27 @@ class Command(BaseCommand):
             raise CommandError(
                 "The database already has networks: restore onto an empty, migrated database."
             )
-        with tempfile.TemporaryDirectory() as folder, tarfile.open(archive, "r:gz") as source:
-            # The "data" filter refuses absolute paths, links out of the folder and the like.
-            source.extractall(folder, filter="data")
+        with tempfile.TemporaryDirectory() as folder:
             unpacked = Path(folder)
-            if not (unpacked / "data.json").exists():
-                raise CommandError(f"{archive} is not a backup: it has no data.json.")
-            with transaction.atomic(), muted():
-                # The groups the migrations made are in the backup, as they were then.
-                from django.contrib.auth.models import Group
-
-                Group.objects.all().delete()
-                call_command("loaddata", unpacked / "data.json", verbosity=0)
-                reindex_all()
+            unpack(archive, unpacked)
+            try:
+                with transaction.atomic(), muted():
+                    # The groups the migrations made are in the backup, as they were then.
+                    Group.objects.all().delete()
+                    call_command("loaddata", unpacked / DATA, verbosity=0)
+                    reindex_all()
+            except (DeserializationError, DatabaseError, ObjectDoesNotExist) as error:
+                raise CommandError(
+                    f"{archive} is refused, nothing was restored: {DATA}: {error}"
+                ) from None
             for name, setting in FOLDERS.items():
-                if (unpacked / name).is_dir():
-                    target = Path(getattr(settings, setting))
-                    target.mkdir(parents=True, exist_ok=True)
-                    for path in (unpacked / name).rglob("*"):
-                        if path.is_file():
-                            destination = target / path.relative_to(unpacked / name)
-                            destination.parent.mkdir(parents=True, exist_ok=True)
-                            destination.write_bytes(path.read_bytes())
+                for path in (unpacked / name).rglob("*"):
+                    if path.is_file():
+                        relative = path.relative_to(unpacked / name)
+                        destination = Path(getattr(settings, setting)) / relative
+                        destination.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copyfile(path, destination)
+        # loaddata ran with the signals muted and put back the backup's content version: move
+        # it, so that no page cached before shows the old content.
+        ContentVersion.touch()
         self.stdout.write(f"Restored {archive}")
