@@ -1,9 +1,14 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms import CheckboxSelectMultiple, Textarea
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import cache as page_cache
 from .forms import MembershipInlineFormSet
+from .history import Version, field_rows, hold_versions, revert, write_version
 from .models import Document, Feedback, Membership, Network, NetworksPage, Theme
 from .resources import FORMATS, NetworkResource
 
@@ -35,6 +41,18 @@ def in_every_language(*fields):
         for field in fields
         for code, _name in settings.LANGUAGES
     ]
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, whose revert form changes nothing without the change permission."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The package lets anyone who may see the history post its revert form.
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class JoinedDecadeFilter(admin.SimpleListFilter):
@@ -61,9 +79,10 @@ class JoinedDecadeFilter(admin.SimpleListFilter):
 
 
 PUBLIC_MEMBERSHIP_FIELDS = [("joined_year", "left_year"), "sector", "public_notes", "profile_url"]
+INTERNAL_FIELDS = ["department", "contact_person", "annual_fee", "council_resolution"]
 INTERNAL_MEMBERSHIP_FIELDSET = (
     _("For the office only (never published)"),
-    {"fields": [("department", "contact_person"), ("annual_fee", "council_resolution")]},
+    {"fields": [tuple(INTERNAL_FIELDS[:2]), tuple(INTERNAL_FIELDS[2:])]},
 )
 
 
@@ -97,6 +116,17 @@ class DocumentInline(TranslationTabularInline):
     fields = ["title", "file", "language", "date", "is_public"]
 
 
+# Going back to a version of a network writes its memberships and documents too.
+REVERT_PERMISSIONS = [
+    "networks.change_network",
+    "networks.add_membership",
+    "networks.change_membership",
+    "networks.delete_membership",
+    "networks.add_document",
+    "networks.change_document",
+    "networks.delete_document",
+]
+
 # An import adds, changes and publishes networks and writes their memberships.
 IMPORT_PERMISSIONS = [
     "networks.add_network",
@@ -108,7 +138,7 @@ IMPORT_PERMISSIONS = [
 
 
 @admin.register(Network)
-class NetworkAdmin(ImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class NetworkAdmin(ImportExportMixin, HistoryAdmin, TabbedTranslationAdmin):
     list_display = [
         "logo_thumbnail",
         "name",
@@ -152,6 +182,74 @@ class NetworkAdmin(ImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_joined_year().with_themes()
+
+    def save_model(self, request, obj, form, change):
+        hold_versions(obj)  # one version per save, written once its memberships are saved too
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        write_version(form.instance, created=not change)
+
+    def may_revert(self, request, network):
+        """Going back to a version changes the network, its memberships and its documents."""
+        if network is None:  # deleted: going back recreates it
+            return self.has_add_permission(request) and request.user.has_perms(REVERT_PERMISSIONS)
+        return self.has_change_permission(request, network) and request.user.has_perms(
+            REVERT_PERMISSIONS
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Show a version, its themes, memberships and documents; go back to it on POST."""
+        record = get_object_or_404(
+            Network.history, id=unquote(object_id), history_id=unquote(version_id)
+        )
+        network = Network.objects.filter(pk=record.id).first()
+        may_revert = self.may_revert(request, network)
+        if not may_revert and not self.has_view_permission(request, network):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not may_revert:
+                raise PermissionDenied
+            return self.revert(request, record)
+        version = Version.of(record)
+        hidden = [] if request.user.has_perm("networks.view_membership") else INTERNAL_FIELDS
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Version of %(date)s")
+            % {"date": date_format(record.history_date, "DATETIME_FORMAT")},
+            "opts": self.opts,
+            "network": network,
+            "record": record,
+            "version": version,
+            "fields": field_rows(record, Network),
+            "memberships": [
+                (membership, field_rows(membership, Membership, hidden=hidden))
+                for membership in version.memberships
+            ],
+            "documents": [
+                (document, field_rows(document, Document)) for document in version.documents
+            ],
+            "may_revert": may_revert,
+            "may_publish": self.has_publish_permission(request),
+            "history_url": reverse("admin:networks_network_history", args=[record.id]),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/networks/network/version.html", context)
+
+    def revert(self, request, record):
+        network, notes = revert(record, request.user, self.has_publish_permission(request))
+        when = date_format(record.history_date, "DATETIME_FORMAT")
+        self.log_change(request, network, _("Back to the version of %(date)s.") % {"date": when})
+        self.message_user(
+            request,
+            _("The network “%(network)s” is back to its version of %(date)s.")
+            % {"network": network, "date": when},
+            messages.SUCCESS,
+        )
+        for note in notes:
+            self.message_user(request, note, messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:networks_network_change", args=[network.pk]))
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -260,7 +358,7 @@ class NetworkAdmin(ImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class ThemeAdmin(HistoryAdmin, TabbedTranslationAdmin):
     list_display = ["name", "slug", "position", "network_count"]
     list_editable = ["position"]
     search_fields = ["slug", *in_every_language("name", "description")]
@@ -275,7 +373,7 @@ class ThemeAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class MembershipAdmin(HistoryAdmin, TabbedTranslationAdmin):
     """All memberships at a glance, with the office's internal columns."""
 
     list_display = [
@@ -303,7 +401,7 @@ class MembershipAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class DocumentAdmin(HistoryAdmin, TabbedTranslationAdmin):
     list_display = ["title", "network", "language", "date", "is_public"]
     list_filter = ["is_public", "language"]
     list_select_related = ["network"]
@@ -313,7 +411,7 @@ class DocumentAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(NetworksPage)
-class NetworksPageAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class NetworksPageAdmin(HistoryAdmin, TabbedTranslationAdmin):
     """The one page of texts: its list leads straight to its form."""
 
     fields = ["title", "introduction"]

@@ -3,6 +3,7 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
+from .history import VersionedRecords
 from .models import Document, Membership, Network, NetworksPage, Theme
 
 
@@ -36,15 +37,28 @@ class NetworksPageTranslationOptions(TranslationOptions):
 # translated columns (name_it, name_en, …) too. Why django-simple-history rather than
 # django-reversion: a history table per model, queried with the ORM; the admin lists each change
 # with who made it, when and which fields changed, and reverts one object to any version.
-register_history(Theme, app="networks", excluded_fields=["name", "description"])
+register_history(
+    Theme, app="networks", records_class=VersionedRecords, excluded_fields=["name", "description"]
+)
 register_history(
     Network,
     app="networks",
+    records_class=VersionedRecords,
     m2m_fields=[Network.themes.field],
     excluded_fields=["name", "summary", "description", "key_facts", "updated_at"],
 )
-register_history(Membership, app="networks", excluded_fields=["sector", "public_notes"])
-register_history(Document, app="networks", excluded_fields=["title"])
 register_history(
-    NetworksPage, app="networks", excluded_fields=["title", "introduction", "updated_at"]
+    Membership,
+    app="networks",
+    records_class=VersionedRecords,
+    excluded_fields=["sector", "public_notes"],
+)
+register_history(
+    Document, app="networks", records_class=VersionedRecords, excluded_fields=["title"]
+)
+register_history(
+    NetworksPage,
+    app="networks",
+    records_class=VersionedRecords,
+    excluded_fields=["title", "introduction", "updated_at"],
 )

@@ -69,7 +69,14 @@ def open_image(file):
     return image
 
 
+def already_stored(file):
+    """Tell a file saved earlier, checked when it was uploaded, from a new upload."""
+    return getattr(file, "_committed", False) is True
+
+
 def validate_logo(file):
+    if already_stored(file):
+        return  # it may even be gone from the disk: that is no reason to refuse the form
     check_size(file, LOGO_MAX_BYTES)
     if b"<svg" in head(file).lower():
         raise ValidationError(
@@ -87,6 +94,8 @@ def validate_logo(file):
 
 
 def validate_pdf(file):
+    if already_stored(file):
+        return
     check_size(file, DOCUMENT_MAX_BYTES)
     if not head(file, len(PDF_SIGNATURE)) == PDF_SIGNATURE:
         raise ValidationError(_("This file is not a PDF document."), code="not_a_pdf")

@@ -1,14 +1,18 @@
 """Logos and documents, uploaded through the real admin forms as a browser would."""
 
+import datetime
 import io
 import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
-from networks.models import Document, Network
+from networks.models import Document, Membership, Network
 
 from .factories import DocumentFactory, NetworkFactory
 from .test_history import change_form_data
@@ -135,38 +139,45 @@ class TestLogo:
         listing = client.get("/it/reti/").content.decode()
         assert 'sizes="64px" alt="" width="64" height="64" loading="lazy"' in listing
 
-    def test_a_replaced_logo_leaves_no_file_behind(
-        self, admin_client, settings, django_capture_on_commit_callbacks
-    ):
+    def test_a_replaced_logo_is_kept_for_its_version_until_pruned(self, admin_client, settings):
         network = NetworkFactory()
-        with django_capture_on_commit_callbacks(execute=True):
-            upload_logo(admin_client, network, "first.png", image_bytes())
-        with django_capture_on_commit_callbacks(execute=True):
-            upload_logo(admin_client, network, "second.png", image_bytes(size=(50, 50)))
+        upload_logo(admin_client, network, "first.png", image_bytes())
+        upload_logo(admin_client, network, "second.png", image_bytes(size=(50, 50)))
         network.refresh_from_db()
+        assert len(files_in(settings.MEDIA_ROOT)) == 8  # two logos, three renditions each
+
+        age_everything(settings, network)
+        call_command("prune_history", months=1, stdout=io.StringIO())
         stored = files_in(settings.MEDIA_ROOT)
         assert len(stored) == 4  # the logo and its three renditions
         assert all(network.logo.name.rsplit("/", 1)[1][:-4] in name for name in stored)
 
-    def test_a_removed_logo_or_deleted_network_leaves_no_file(
-        self, admin_client, settings, django_capture_on_commit_callbacks
-    ):
+    def test_a_deleted_network_keeps_its_files_until_pruned(self, admin_client, settings):
         network = NetworkFactory()
-        with django_capture_on_commit_callbacks(execute=True):
-            upload_logo(admin_client, network, "first.png", image_bytes())
-        network.refresh_from_db()
-        with django_capture_on_commit_callbacks(execute=True):
-            admin_client.post(
-                reverse("admin:networks_network_change", args=[network.pk]),
-                change_form_data(network, **{"logo-clear": "on"}),
-            )
-        assert files_in(settings.MEDIA_ROOT) == []
+        upload_logo(admin_client, network, "first.png", image_bytes())
+        DocumentFactory(network=network)
+        Network.objects.get(pk=network.pk).delete()
+        assert len(files_in(settings.MEDIA_ROOT)) == 4
+        assert len(files_in(settings.PRIVATE_MEDIA_ROOT)) == 1
 
-        with django_capture_on_commit_callbacks(execute=True):
-            upload_logo(admin_client, network, "again.png", image_bytes())
-        with django_capture_on_commit_callbacks(execute=True):
-            Network.objects.get(pk=network.pk).delete()
+        call_command("prune_history", months=1, stdout=io.StringIO())
+        assert len(files_in(settings.MEDIA_ROOT)) == 4, "its versions are recent"
+
+        age_everything(settings, network)
+        call_command("prune_history", months=1, stdout=io.StringIO())
         assert files_in(settings.MEDIA_ROOT) == []
+        assert files_in(settings.PRIVATE_MEDIA_ROOT) == []
+
+
+def age_everything(settings, network):
+    """Make every version and every stored file a year old."""
+    a_year = datetime.timedelta(days=365)
+    for model in (Network, Document, Membership):
+        model.history.update(history_date=F("history_date") - a_year)
+    a_year_ago = timezone.now() - a_year
+    for folder in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT):
+        for name in files_in(folder):
+            os.utime(os.path.join(folder, name), (a_year_ago.timestamp(),) * 2)
 
 
 def document_row(index, content, name="statuto.pdf", public="on"):

@@ -1,0 +1,195 @@
+"""
+A network's versions, and going back to one.
+
+django-simple-history keeps a table of versions per model. A version of a network is its own
+historical record together with what the rest of the history says about the same moment: its
+themes (kept with the record), and its memberships and documents as they were when the record was
+written. The admin writes one record per save, after the memberships and documents of that save
+(`versioned_save`), so a record's date covers all of it; `revert` brings all of it back.
+"""
+
+import contextlib
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+from simple_history.models import HistoricalRecords
+
+from .models import Document, Membership, Network, Theme
+
+
+class VersionedRecords(HistoricalRecords):
+    """Historical records that can also be written on demand: once per save of the admin."""
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        sender._history_records = self
+
+    def get_extra_fields(self, model, fields):
+        extra_fields = super().get_extra_fields(model, fields)
+
+        def get_instance(record):
+            # The package's own fills in the fields it does not keep from the live row: those are
+            # modeltranslation's virtual fields ("name"), and setting one writes the live text over
+            # the version's column of the active language (name_it).
+            instance = model(**tracked_values(record))
+            setattr(instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, record)
+            return instance
+
+        extra_fields["instance"] = property(get_instance)
+        return extra_fields
+
+
+def record_version(instance, history_type="~"):
+    """Write one historical record of `instance` as it is now, themes included."""
+    type(instance)._history_records.create_historical_record(instance, history_type)
+
+
+def hold_versions(instance):
+    """Write no version of `instance` until write_version(): its save is not over yet."""
+    instance.skip_history_when_saving = True
+
+
+def write_version(instance, created):
+    """Write the one version of a save that hold_versions() began."""
+    del instance.skip_history_when_saving
+    record_version(instance, "+" if created else "~")
+
+
+@contextlib.contextmanager
+def versioned_save(instance, created):
+    """
+    Write no version while the block saves `instance` and what belongs to it, then one.
+
+    Without it, creating a network with themes writes three versions (the save, then each change
+    of its themes), and the version of a save would not see the memberships saved after it.
+    """
+    hold_versions(instance)
+    yield
+    write_version(instance, created)
+
+
+def tracked_values(record):
+    """Return the field values a historical record holds, by attribute name."""
+    return {
+        model_field.attname: getattr(record, model_field.attname)
+        for model_field in record.tracked_fields
+    }
+
+
+def as_of(model, network_id, when):
+    """Return the historical records of `model`'s rows of a network as they were at `when`."""
+    records = model.history.filter(network_id=network_id, history_date__lte=when)
+    return list(records.latest_of_each().exclude(history_type="-").order_by("pk"))
+
+
+@dataclass
+class Version:
+    """What a network's historical record stands for: the network and all that was attached."""
+
+    record: object
+    memberships: list = field(default_factory=list)
+    documents: list = field(default_factory=list)
+    themes: list = field(default_factory=list)
+
+    @classmethod
+    def of(cls, record):
+        when = record.history_date
+        theme_ids = [row.theme_id for row in record.themes.all()]
+        return cls(
+            record=record,
+            memberships=as_of(Membership, record.id, when),
+            documents=as_of(Document, record.id, when),
+            themes=list(Theme.objects.filter(pk__in=theme_ids)),
+        )
+
+
+def file_exists(file):
+    return bool(file.name) and file.storage.exists(file.name)
+
+
+def restore_rows(model, live_rows, records, notes):
+    """Make `live_rows` (a network's memberships or documents) what `records` say they were."""
+    wanted = {record.id for record in records}
+    for row in live_rows:
+        if row.pk not in wanted:
+            row.delete()
+    existing = {row.pk: row for row in live_rows if row.pk in wanted}
+    # A membership that ended goes first: only one may be active at any moment.
+    for record in sorted(records, key=lambda record: getattr(record, "left_year", 0) is None):
+        row = existing.get(record.id) or model(pk=record.id)
+        for attname, value in tracked_values(record).items():
+            setattr(row, attname, value)
+        if model is Document and not file_exists(row.file):
+            notes.append(
+                _("The file of the document “%(title)s” is no longer stored: it was left out.")
+                % {"title": row.title}
+            )
+            if row.pk in existing:
+                row.delete()
+            continue
+        row.save()
+
+
+def revert(record, user, can_publish):
+    """
+    Bring the network back to the version `record`, with its themes, memberships, documents and
+    logo, as one new version; return the network and notes on what could not come back.
+
+    Without `can_publish`, the network keeps the state it has now (a deleted one comes back as a
+    draft): going back to a published version does not publish it.
+    """
+    version = Version.of(record)
+    notes = []
+    with transaction.atomic():
+        live = Network.objects.filter(pk=record.id).first()
+        network = live or Network(pk=record.id)
+        current_status = network.status if live else Network.Status.DRAFT
+        for attname, value in tracked_values(record).items():
+            setattr(network, attname, value)
+        if not can_publish and network.status != current_status:
+            network.status = current_status
+            notes.append(_("Its state was not changed: that takes the permission to publish."))
+        if network.logo and not file_exists(network.logo):
+            network.logo = ""
+            notes.append(_("The logo of that version is no longer stored: it was left out."))
+        network._history_user = user
+        with versioned_save(network, created=live is None):
+            network.save()
+            network.themes.set(version.themes)
+            restore_rows(Membership, list(network.memberships.all()), version.memberships, notes)
+            restore_rows(Document, list(network.documents.all()), version.documents, notes)
+    return network, notes
+
+
+def field_rows(record, model, hidden=()):
+    """Return (label, value) for each field a version of `model` holds, but `hidden` ones."""
+    values = tracked_values(record)
+    rows = []
+    for model_field in model._meta.concrete_fields:
+        if model_field.attname not in values or not model_field.editable:
+            continue
+        if model_field.name in hidden:
+            continue
+        if model_field.primary_key or model_field.is_relation:
+            continue
+        rows.append((capfirst(model_field.verbose_name), display(model_field, record)))
+    return rows
+
+
+def display(model_field, record):
+    """Return a field's value of a version as the office reads it: labels, not codes."""
+    value = getattr(record, model_field.attname)
+    if value in (None, ""):
+        return _("empty")
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.date):
+        return date_format(value)
+    return value
