@@ -3,7 +3,9 @@ The networks as open data (CC BY 4.0): the rows of the CSV and JSON datasets, th
 the DCAT-AP_IT description of the catalogue.
 
 Only published networks and public fields: never a draft, never the office's internal membership
-fields. Translated fields come per language as they are stored (empty where not translated).
+fields. Translated fields come per language as they are stored (empty where not translated). In
+the CSV, a text that a spreadsheet would run as a formula gets an apostrophe before it
+(networks.formulas); the JSON has every text as it is.
 """
 
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from .formulas import escape_formula
 from .models import Network
 
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -118,7 +121,7 @@ def csv_row(record):
         row[f"themes_{code}"] = ";".join(theme["name"][code] for theme in record["themes"])
     # In any order: the CSV writer puts the columns in field_descriptions()'s, and refuses a
     # column it does not list.
-    return row
+    return {column: escape_formula(value) for column, value in row.items()}
 
 
 def catalog(request):

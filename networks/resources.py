@@ -9,6 +9,10 @@ Older memberships are neither exported nor touched by an import.
 An import changes what the file says and nothing else: an empty cell where the database has an
 empty value (NULL or ""), or a text that differs only in its line breaks (CR LF or LF), counts as
 unchanged, so re-importing an export saves nothing and adds no history.
+
+A text a spreadsheet would run as a formula (=HYPERLINK(…)) stays a text: in CSV it gets an
+apostrophe before it, which the import takes off (networks.formulas); in XLSX it is a text cell
+marked as typed after an apostrophe, so that editing it does not make it a formula either.
 """
 
 import io
@@ -16,6 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import openpyxl
+import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import Field as FormField
@@ -27,6 +32,7 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from .formulas import FORMULA_STARTS, escape_formula, unescape_formula
 from .models import FIRST_YEAR, LAST_YEAR, YEAR_RANGE_MESSAGE, Membership, Network, Theme
 
 # The attribute each network gets, during an export or an import, for the membership in its row.
@@ -414,12 +420,19 @@ class NetworkResource(resources.ModelResource):
         return changed
 
 
+def each_cell(dataset, function):
+    """Return a copy of the tablib `dataset` with `function` applied to each of its cells."""
+    rows = ([function(cell) for cell in row] for row in dataset)
+    return tablib.Dataset(*rows, headers=dataset.headers)
+
+
 class CSV(base_formats.CSV):
     """
     CSV in UTF-8 with a byte order mark, so that spreadsheet programs show the accents right.
 
     Read as bytes: reading as text would turn the CR LF line breaks that browsers send inside
     texts into LF. A file saved by an Italian Excel (Windows-1252, semicolons) is read too.
+    A text that a spreadsheet would run is written after an apostrophe, taken off on import.
     """
 
     CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -438,14 +451,19 @@ class CSV(base_formats.CSV):
                 in_stream = in_stream.decode("cp1252")
         header = in_stream.partition("\n")[0]
         delimiter = ";" if header.count(";") > header.count(",") else ","
-        return super().create_dataset(in_stream, delimiter=delimiter, **kwargs)
+        dataset = super().create_dataset(in_stream, delimiter=delimiter, **kwargs)
+        return each_cell(dataset, unescape_formula)
 
     def export_data(self, dataset, **kwargs):
-        return "\ufeff" + super().export_data(dataset, **kwargs)
+        return "\ufeff" + super().export_data(each_cell(dataset, escape_formula), **kwargs)
 
 
 class XLSX(base_formats.XLSX):
-    """XLSX whose texts stay texts: one that begins with "=" is not made a formula Excel runs."""
+    """
+    XLSX whose texts stay texts: one that begins with "=" is not made a formula Excel runs, and
+    one that a spreadsheet would run is marked as typed after an apostrophe (quotePrefix), so
+    that editing the cell keeps it a text; the text itself is unchanged.
+    """
 
     def export_data(self, dataset, **kwargs):
         workbook = openpyxl.Workbook()
@@ -461,8 +479,9 @@ class XLSX(base_formats.XLSX):
             ) from error
         for row in sheet.iter_rows():
             for cell in row:
-                if cell.data_type == "f":
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
                     cell.data_type = "s"
+                    cell.quotePrefix = True
         sheet.freeze_panes = "A2"
         output = io.BytesIO()
         workbook.save(output)

