@@ -258,10 +258,10 @@ class NetworkAdmin(ImportExportMixin, HistoryAdmin, TabbedTranslationAdmin):
         return readonly
 
     def has_delete_permission(self, request, obj=None):
-        # Deleting a published network takes its own permission (administrators only); the
-        # bulk delete action asks this for each network it would delete.
+        # Deleting a network that is or was once published takes its own permission
+        # (administrators only); the bulk delete action asks this for each network it deletes.
         allowed = super().has_delete_permission(request, obj)
-        if obj is not None and obj.is_published:
+        if obj is not None and obj.was_ever_published:
             return allowed and request.user.has_perm("networks.delete_published_network")
         return allowed
 

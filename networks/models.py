@@ -229,6 +229,11 @@ class Network(models.Model):
         Theme, verbose_name=_("themes"), related_name="networks", blank=True
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    # Once public, always treated as public for deleting: taking a network back to draft first
+    # must not let an editor delete it.
+    first_published_at = models.DateTimeField(
+        _("first published"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -287,6 +292,10 @@ class Network(models.Model):
     def save(self, *args, **kwargs):
         if self.logo and not self.logo._committed:
             self.logo = reencoded_logo(self.logo)  # a new upload: store its pixels only
+        if self.is_published and self.first_published_at is None:
+            self.first_published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "first_published_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -301,6 +310,10 @@ class Network(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def was_ever_published(self):
+        return self.is_published or self.first_published_at is not None
 
     def missing_languages(self):
         """Return the codes of the site's languages this network's texts are not complete in."""

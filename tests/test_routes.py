@@ -1,0 +1,202 @@
+"""
+Every route of the networks' admin, for each role: the change form, deleting, the bulk actions (one
+after the other too), the history and going back, import and export.
+
+A permission that holds on one route must hold on all of them; the README's permission table is
+checked against the table here.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from networks.models import Network
+from networks.roles import ADMINISTRATORS, EDITORS
+
+from .factories import NetworkFactory
+from .test_admin import network_form_data
+from .test_history import change_form_data
+
+pytestmark = pytest.mark.django_db
+
+VIEWER = "view-only staff"
+ROLES = [EDITORS, ADMINISTRATORS, VIEWER]
+CHANGELIST = "admin:networks_network_changelist"
+
+
+def user_in(role):
+    user = User.objects.create_user(role.lower().replace(" ", "-"), is_staff=True)
+    if role == VIEWER:
+        user.user_permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="networks", codename__startswith="view_"
+            )
+        )
+    else:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def networks(admin_client):
+    """A draft never published, a published network, and one taken back to draft."""
+    draft = NetworkFactory(status=Network.Status.DRAFT, name_it="Bozza")
+    published = NetworkFactory(status=Network.Status.PUBLISHED, name_it="Pubblicata")
+    unpublished = NetworkFactory(status=Network.Status.PUBLISHED, name_it="Ritirata")
+    admin_client.post(
+        reverse(CHANGELIST), {"action": "unpublish", "_selected_action": [unpublished.pk]}
+    )
+    for network in (draft, published, unpublished):
+        # A version to go back to, under the name it had.
+        admin_client.post(
+            reverse("admin:networks_network_change", args=[network.pk]),
+            change_form_data(Network.objects.get(pk=network.pk)),
+        )
+    return {"draft": draft, "published": published, "unpublished": unpublished}
+
+
+def state(network):
+    found = Network.objects.filter(pk=network.pk).first()
+    return None if found is None else (found.name_it, found.status)
+
+
+def bulk(client, action, *networks):
+    return client.post(
+        reverse(CHANGELIST),
+        {"action": action, "_selected_action": [network.pk for network in networks], "post": "yes"},
+    )
+
+
+def change(client, network, **changes):
+    url = reverse("admin:networks_network_change", args=[network.pk])
+    return client.post(url, change_form_data(Network.objects.get(pk=network.pk), **changes))
+
+
+def go_back(client, network):
+    earlier = Network.objects.get(pk=network.pk).history.last()
+    url = reverse("admin:networks_network_simple_history", args=[network.pk, earlier.pk])
+    return client.post(url)
+
+
+def import_one_row(client):
+    content = "slug,status,name_it,summary_it,description_it\nnuova,published,Nuova,Sintesi,Testo\n"
+    return client.post(
+        reverse("admin:networks_network_import"),
+        {"format": "0", "import_file": SimpleUploadedFile("reti.csv", content.encode())},
+    )
+
+
+# What a role does, and whether it may: (README line, route, then for editors, administrators,
+# view-only staff). A route is tried by `attempt`, which says whether it took effect.
+ALLOWED, REFUSED = "yes", "no"
+TABLE = [
+    ("networks: see, add, change", "see the list", "yes", "yes", "yes"),
+    ("networks: see, add, change", "add a network", "yes", "yes", "no"),
+    ("networks: see, add, change", "rename a network", "yes", "yes", "no"),
+    ("publish a network (its state)", "publish from the change form", "yes", "yes", "no"),
+    ("publish a network (its state)", "publish with the bulk action", "yes", "yes", "no"),
+    ("publish a network (its state)", "unpublish with the bulk action", "yes", "yes", "no"),
+    ("delete a draft network", "delete a draft", "yes", "yes", "no"),
+    ("delete a draft network", "bulk delete a draft", "yes", "yes", "no"),
+    ("delete a published network", "delete a published network", "no", "yes", "no"),
+    ("delete a published network", "bulk delete a published network", "no", "yes", "no"),
+    ("delete a published network", "delete a network taken back to draft", "no", "yes", "no"),
+    ("delete a published network", "bulk unpublish, then bulk delete", "no", "yes", "no"),
+    ("see a network's history and versions", "see the history", "yes", "yes", "yes"),
+    ("go back to a version of a network", "go back to a version", "yes", "yes", "no"),
+    ("export the networks to a file (CSV, XLSX)", "export", "yes", "yes", "yes"),
+    ("import networks from a file", "import", "yes", "yes", "no"),
+]
+
+
+def attempt(client, route, networks):
+    """Try `route`; return whether it took effect (or, for pages, opened)."""
+    draft, published, unpublished = (
+        networks["draft"],
+        networks["published"],
+        networks["unpublished"],
+    )
+    if route == "see the list":
+        return client.get(reverse(CHANGELIST)).status_code == 200
+    if route == "add a network":
+        client.get(reverse("admin:networks_network_add"))
+        client.post(reverse("admin:networks_network_add"), network_form_data(slug="nuova"))
+        return Network.objects.filter(slug="nuova").exists()
+    if route == "rename a network":
+        change(client, published, name_it="Nuovo nome")
+        return state(published)[0] == "Nuovo nome"
+    if route == "publish from the change form":
+        change(client, draft, status="published")
+        return state(draft)[1] == "published"
+    if route == "publish with the bulk action":
+        bulk(client, "publish", draft)
+        return state(draft)[1] == "published"
+    if route == "unpublish with the bulk action":
+        bulk(client, "unpublish", published)
+        return state(published)[1] == "draft"
+    if route == "delete a draft":
+        client.post(reverse("admin:networks_network_delete", args=[draft.pk]), {"post": "yes"})
+        return state(draft) is None
+    if route == "bulk delete a draft":
+        bulk(client, "delete_selected", draft)
+        return state(draft) is None
+    if route == "delete a published network":
+        client.post(reverse("admin:networks_network_delete", args=[published.pk]), {"post": "yes"})
+        return state(published) is None
+    if route == "bulk delete a published network":
+        bulk(client, "delete_selected", published)
+        return state(published) is None
+    if route == "delete a network taken back to draft":
+        url = reverse("admin:networks_network_delete", args=[unpublished.pk])
+        client.post(url, {"post": "yes"})
+        return state(unpublished) is None
+    if route == "bulk unpublish, then bulk delete":
+        bulk(client, "unpublish", published)
+        bulk(client, "delete_selected", published)
+        return state(published) is None
+    if route == "see the history":
+        history = reverse("admin:networks_network_history", args=[published.pk])
+        earlier = published.history.last()
+        version = reverse("admin:networks_network_simple_history", args=[published.pk, earlier.pk])
+        return client.get(history).status_code == 200 and client.get(version).status_code == 200
+    if route == "go back to a version":
+        Network.objects.filter(pk=published.pk).update(name_it="Cambiato")
+        go_back(client, published)
+        return state(published)[0] == "Pubblicata"
+    if route == "export":
+        page = client.get(reverse("admin:networks_network_export"))
+        exported = client.post(reverse("admin:networks_network_export"), {"format": "0"})
+        return page.status_code == 200 and exported.status_code == 200
+    if route == "import":
+        opened = client.get(reverse("admin:networks_network_import")).status_code == 200
+        return opened and import_one_row(client).status_code == 200
+    raise AssertionError(f"no such route: {route}")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("line", "route", "editor", "administrator", "viewer"), TABLE)
+def test_every_route_of_every_role(
+    client, networks, role, line, route, editor, administrator, viewer
+):
+    client.force_login(user_in(role))
+    expected = {EDITORS: editor, ADMINISTRATORS: administrator, VIEWER: viewer}[role]
+    took_effect = attempt(client, route, networks)
+    assert took_effect == (expected == ALLOWED), f"{role}: {route}"
+
+
+def readme_permission_table():
+    """Return the README's permission table: {what: (editors, administrators)}."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Roles", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| ([^|]+?) \| (yes|no) \| (yes|no) \|$", section, re.MULTILINE)
+    return {what: (editors, administrators) for what, editors, administrators in rows}
+
+
+def test_the_readme_permission_table_says_what_the_routes_do():
+    table = readme_permission_table()
+    for line, route, editor, administrator, _viewer in TABLE:
+        assert table.get(line) == (editor, administrator), f"README line “{line}” ({route})"
