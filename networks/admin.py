@@ -2,12 +2,12 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.forms import CheckboxSelectMultiple, Textarea
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import cache as page_cache
+from . import history
 from .forms import MembershipInlineFormSet
 from .history import Version, field_rows, hold_versions, revert, write_version
 from .models import Document, Feedback, Membership, Network, NetworksPage, Theme
@@ -150,6 +151,7 @@ class NetworkAdmin(ImportExportMixin, HistoryAdmin, TabbedTranslationAdmin):
         "missing_translations",
     ]
     list_display_links = ["logo_thumbnail", "name"]
+    change_list_template = "admin/networks/network/change_list.html"  # a link to the bin
     list_filter = ["status", "scope", "themes", JoinedDecadeFilter, MissingTranslationFilter]
     actions = ["publish", "unpublish"]
     search_fields = [
@@ -190,6 +192,106 @@ class NetworkAdmin(ImportExportMixin, HistoryAdmin, TabbedTranslationAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         write_version(form.instance, created=not change)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        bin_urls = [
+            path("bin/", view(self.bin_view), name="networks_network_bin"),
+            path("bin/empty/", view(self.empty_bin_view), name="networks_network_bin_empty"),
+            path(
+                "bin/<int:network_id>/restore/",
+                view(self.restore_view),
+                name="networks_network_bin_restore",
+            ),
+            path(
+                "bin/<int:network_id>/delete/",
+                view(self.forget_view),
+                name="networks_network_bin_delete",
+            ),
+        ]
+        return bin_urls + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"bin_count": history.binned().count(), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def bin_context(self, request, title):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "may_restore": self.may_revert(request, None),
+            "may_forget": request.user.has_perm("networks.empty_bin"),
+        }
+
+    def bin_view(self, request):
+        """List the deleted networks, each to restore in one click or to delete for good."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {**self.bin_context(request, _("Bin")), "deletions": history.binned()}
+        return TemplateResponse(request, "admin/networks/network/bin.html", context)
+
+    def restore_view(self, request, network_id):
+        if request.method != "POST" or not self.may_revert(request, None):
+            raise PermissionDenied
+        record = history.last_version(network_id)
+        if record is None or Network.objects.filter(pk=network_id).exists():
+            raise Http404
+        bin_url = reverse("admin:networks_network_bin")
+        clash = Network.objects.filter(slug=record.slug).first()
+        if clash is not None:
+            self.message_user(
+                request,
+                _(
+                    "The network “%(network)s” now has the page address “%(slug)s”: change it "
+                    "before restoring this one."
+                )
+                % {"network": clash, "slug": record.slug},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(bin_url)
+        network, notes = revert(record, request.user, self.has_publish_permission(request))
+        self.log_addition(request, network, _("Restored from the bin."))
+        self.message_user(
+            request,
+            _("The network “%(network)s” is back from the bin, as it was.") % {"network": network},
+            messages.SUCCESS,
+        )
+        for note in notes:
+            self.message_user(request, note, messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:networks_network_change", args=[network.pk]))
+
+    def forget_view(self, request, network_id):
+        """Delete one network of the bin for good, after a confirmation naming what goes."""
+        deletion = get_object_or_404(history.binned(), id=network_id)
+        return self.confirm_forgetting(request, [deletion], _("Delete for good"))
+
+    def empty_bin_view(self, request):
+        return self.confirm_forgetting(request, list(history.binned()), _("Empty the bin"))
+
+    def confirm_forgetting(self, request, deletions, title):
+        if not request.user.has_perm("networks.empty_bin"):
+            raise PermissionDenied
+        if request.method == "POST":
+            with transaction.atomic():
+                for deletion in deletions:
+                    history.forget(deletion.id)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d network was deleted for good.",
+                    "%(count)d networks were deleted for good.",
+                    len(deletions),
+                )
+                % {"count": len(deletions)},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:networks_network_bin"))
+        context = {
+            **self.bin_context(request, title),
+            "goes": [(deletion, history.Remains.of(deletion.id)) for deletion in deletions],
+        }
+        return TemplateResponse(request, "admin/networks/network/bin_confirm.html", context)
 
     def may_revert(self, request, network):
         """Going back to a version changes the network, its memberships and its documents."""

@@ -11,7 +11,10 @@ written. The admin writes one record per save, after the memberships and documen
 import contextlib
 import datetime
 from dataclasses import dataclass, field
+from functools import partial
+from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -46,6 +49,8 @@ class VersionedRecords(HistoricalRecords):
 
 def record_version(instance, history_type="~"):
     """Write one historical record of `instance` as it is now, themes included."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return  # as the package's own receivers do, for bulk work such as populate_synthetic
     type(instance)._history_records.create_historical_record(instance, history_type)
 
 
@@ -193,3 +198,88 @@ def display(model_field, record):
     if isinstance(value, datetime.date):
         return date_format(value)
     return value
+
+
+# Files: a logo or document stays stored while a row or a version refers to it.
+
+
+def walk(storage, folder):
+    """Yield the names of every file under `folder` of `storage`."""
+    if not storage.exists(folder):
+        return
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}" if folder else name
+    for subfolder in folders:
+        yield from walk(storage, f"{folder}/{subfolder}" if folder else subfolder)
+
+
+def referenced(model, field_name):
+    """Return the file names the live rows and the versions of `model` hold in `field_name`."""
+    names = set(model.objects.values_list(field_name, flat=True))
+    names |= set(model.history.values_list(field_name, flat=True))
+    return names - {"", None}
+
+
+def logo_of_rendition(name):
+    """Return the logo a rendition was made from: renditions live in a folder named after it."""
+    relative = PurePosixPath(name).relative_to(settings.IMAGEKIT_CACHEFILE_DIR).parent
+    return str(relative)
+
+
+def delete_logo_files(name):
+    """Delete a logo and its renditions, which imagekit keeps in a folder named after it."""
+    storage = Network._meta.get_field("logo").storage
+    storage.delete(name)
+    renditions = f"{settings.IMAGEKIT_CACHEFILE_DIR}/{PurePosixPath(name).with_suffix('')}"
+    for rendition in list(walk(storage, renditions)):
+        storage.delete(rendition)
+
+
+# The bin: a deleted network stays in the history, whole, until it is deleted for good.
+
+
+def binned():
+    """Return the deletion records of the networks in the bin, the latest deleted first."""
+    deletions = Network.history.latest_of_each().filter(history_type="-")
+    return deletions.select_related("history_user").order_by("-history_date")
+
+
+def last_version(network_id):
+    """Return the latest version of a network before it was deleted, or None."""
+    return Network.history.filter(id=network_id).exclude(history_type="-").first()
+
+
+@dataclass
+class Remains:
+    """What is left of a network in the bin: its versions, and the files they refer to."""
+
+    records: list
+    logos: set
+    documents: set
+
+    @classmethod
+    def of(cls, network_id):
+        networks = Network.history.filter(id=network_id)
+        documents = Document.history.filter(network_id=network_id)
+        return cls(
+            records=[networks, Membership.history.filter(network_id=network_id), documents],
+            logos=set(networks.values_list("logo", flat=True)) - {""},
+            documents=set(documents.values_list("file", flat=True)) - {""},
+        )
+
+    @property
+    def versions(self):
+        return sum(records.count() for records in self.records)
+
+
+def forget(network_id):
+    """Delete a network of the bin for good: its versions and the files only they refer to."""
+    remains = Remains.of(network_id)
+    for records in remains.records:
+        records.delete()
+    document_storage = Document._meta.get_field("file").storage
+    for logo in remains.logos - referenced(Network, "logo"):
+        transaction.on_commit(partial(delete_logo_files, logo))
+    for document in remains.documents - referenced(Document, "file"):
+        transaction.on_commit(partial(document_storage.delete, document))

@@ -246,6 +246,7 @@ class Network(models.Model):
         permissions = [
             ("publish_network", _("Can publish a network")),
             ("delete_published_network", _("Can delete a published network")),
+            ("empty_bin", _("Can delete networks in the bin for good")),
         ]
         # The public pages list published networks only, sorted by name in their language: with
         # these, a page of thousands of networks reads its twenty rows from an index instead of

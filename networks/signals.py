@@ -5,9 +5,10 @@ import contextvars
 import functools
 
 from django.db.models import QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from .history import record_version
 from .models import ContentVersion, Document, Membership, Network, NetworksPage, Theme
 from .search import index_network
 
@@ -59,6 +60,13 @@ def index_network_of_deleted_membership(sender, instance, origin=None, **kwargs)
     )
     if not deleting_networks:
         index_network(instance.network)
+
+
+@receiver(pre_delete, sender=Network)
+def keep_the_deleted_network_whole(sender, instance, **kwargs):
+    # Before its memberships and documents go with it: restoring it from the bin goes back to
+    # this version, which the history dates before their deletion.
+    record_version(instance)
 
 
 # Files: a replaced logo, a removed document or a deleted network keeps its files, since the

@@ -108,6 +108,9 @@ TABLE = [
     ("delete a published network", "bulk unpublish, then bulk delete", "no", "yes", "no"),
     ("see a network's history and versions", "see the history", "yes", "yes", "yes"),
     ("go back to a version of a network", "go back to a version", "yes", "yes", "no"),
+    ("restore a network from the bin", "restore from the bin", "yes", "yes", "no"),
+    ("empty the bin, or delete a network in it for good", "empty the bin", "no", "yes", "no"),
+    ("empty the bin, or delete a network in it for good", "delete from the bin", "no", "yes", "no"),
     ("export the networks to a file (CSV, XLSX)", "export", "yes", "yes", "yes"),
     ("import networks from a file", "import", "yes", "yes", "no"),
 ]
@@ -167,6 +170,17 @@ def attempt(client, route, networks):
         Network.objects.filter(pk=published.pk).update(name_it="Cambiato")
         go_back(client, published)
         return state(published)[0] == "Pubblicata"
+    if route in ("restore from the bin", "empty the bin", "delete from the bin"):
+        Network.objects.get(pk=draft.pk).delete()
+        if route == "restore from the bin":
+            client.post(reverse("admin:networks_network_bin_restore", args=[draft.pk]))
+            return state(draft) is not None
+        url = reverse("admin:networks_network_bin_empty")
+        if route == "delete from the bin":
+            url = reverse("admin:networks_network_bin_delete", args=[draft.pk])
+        client.get(url)
+        client.post(url)
+        return not Network.history.filter(id=draft.pk).exists()
     if route == "export":
         page = client.get(reverse("admin:networks_network_export"))
         exported = client.post(reverse("admin:networks_network_export"), {"format": "0"})

@@ -1,42 +1,18 @@
 """Delete old versions, then the logos and documents that no row and no version refers to."""
 
 import datetime
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from networks.history import logo_of_rendition, referenced, walk
 from networks.models import Document, Membership, Network, NetworksPage, Theme
+from networks.uploads import LOGO_FOLDER
 
-LOGO_FOLDER = "networks/logos"
 # A file this recent may belong to a save whose transaction is not committed yet.
 GRACE = datetime.timedelta(days=1)
-
-
-def walk(storage, folder):
-    """Yield the names of every file under `folder` of `storage`."""
-    if not storage.exists(folder):
-        return
-    folders, files = storage.listdir(folder)
-    for name in files:
-        yield f"{folder}/{name}" if folder else name
-    for subfolder in folders:
-        yield from walk(storage, f"{folder}/{subfolder}" if folder else subfolder)
-
-
-def referenced(model, field):
-    """Return the file names the live rows and the versions of `model` hold in `field`."""
-    names = set(model.objects.values_list(field, flat=True))
-    names |= set(model.history.values_list(field, flat=True))
-    return names - {"", None}
-
-
-def logo_of_rendition(name):
-    """Return the logo a rendition was made from: renditions live in a folder named after it."""
-    relative = PurePosixPath(name).relative_to(settings.IMAGEKIT_CACHEFILE_DIR).parent
-    return str(relative)
 
 
 class Command(BaseCommand):
