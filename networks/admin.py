@@ -25,10 +25,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import cache as page_cache
 from . import history
-from .forms import MembershipInlineFormSet
+from .forms import DocumentInlineFormSet, MembershipInlineFormSet, NetworkAdminForm, same_names
 from .history import Version, field_rows, hold_versions, revert, write_version
 from .models import Document, Feedback, Membership, Network, NetworksPage, Theme
 from .resources import FORMATS, NetworkResource
+from .widgets import StashedFileInput
 
 admin.site.site_header = _("Comune di Modena — Reti internazionali")
 admin.site.site_title = _("Comune di Modena — Reti internazionali")
@@ -111,8 +112,17 @@ class MembershipInline(TranslationStackedInline):
     fieldsets = [(None, {"fields": PUBLIC_MEMBERSHIP_FIELDS}), INTERNAL_MEMBERSHIP_FIELDSET]
 
 
+# A file chosen before a validation error stays attached (networks/widgets.py).
+KEEP_CHOSEN_FILES = {
+    models.FileField: {"widget": StashedFileInput},
+    models.ImageField: {"widget": StashedFileInput},
+}
+
+
 class DocumentInline(TranslationTabularInline):
     model = Document
+    formset = DocumentInlineFormSet
+    formfield_overrides = KEEP_CHOSEN_FILES
     extra = 0
     fields = ["title", "file", "language", "date", "is_public"]
 
@@ -163,7 +173,11 @@ class NetworkAdmin(ImportExportMixin, HistoryAdmin, TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MembershipInline, DocumentInline]
-    formfield_overrides = {models.ManyToManyField: {"widget": CheckboxSelectMultiple}}
+    form = NetworkAdminForm
+    formfield_overrides = {
+        models.ManyToManyField: {"widget": CheckboxSelectMultiple},
+        **KEEP_CHOSEN_FILES,
+    }
     fieldsets = [
         (None, {"fields": ["name", "slug", "acronym", "status"]}),
         (_("Presentation"), {"fields": ["summary", "description", "logo", "website", "themes"]}),
@@ -184,6 +198,20 @@ class NetworkAdmin(ImportExportMixin, HistoryAdmin, TabbedTranslationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_joined_year().with_themes()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.method == "POST" and self.names_taken(request, obj):
+            # Offered only when the name sent is another network's (NetworkAdminForm).
+            fieldsets = [*fieldsets, (_("Same name"), {"fields": ["confirm_same_name"]})]
+        return fieldsets
+
+    def names_taken(self, request, obj):
+        names = {
+            code: request.POST.get(build_localized_fieldname("name", code), "").strip()
+            for code, _name in settings.LANGUAGES
+        }
+        return same_names(obj or Network(), names)
 
     def save_model(self, request, obj, form, change):
         hold_versions(obj)  # one version per save, written once its memberships are saved too
@@ -504,6 +532,7 @@ class MembershipAdmin(HistoryAdmin, TabbedTranslationAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(HistoryAdmin, TabbedTranslationAdmin):
+    formfield_overrides = KEEP_CHOSEN_FILES
     list_display = ["title", "network", "language", "date", "is_public"]
     list_filter = ["is_public", "language"]
     list_select_related = ["network"]

@@ -1,10 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
-from .models import LAST_POOR_RATING, NEGATIVE_ANSWERS, POSITIVE_ANSWERS, Feedback
+from .models import LAST_POOR_RATING, NEGATIVE_ANSWERS, POSITIVE_ANSWERS, Feedback, Network
 
 
 class MembershipInlineFormSet(BaseInlineFormSet):
@@ -29,6 +31,67 @@ class MembershipInlineFormSet(BaseInlineFormSet):
             raise ValidationError(
                 _("Only one membership can be active: give the others the year Modena left.")
             )
+
+
+def same_names(network, names):
+    """Return {language: the other network with that name} for `names` ({language: name})."""
+    found = {}
+    for code, name in names.items():
+        if name:
+            field = build_localized_fieldname("name", code)
+            other = Network.objects.exclude(pk=network.pk).filter(**{f"{field}__iexact": name})
+            if other := other.first():
+                found[code] = other
+    return found
+
+
+class NetworkAdminForm(forms.ModelForm):
+    """The network's form: a second network with a name already taken needs a confirmation."""
+
+    confirm_same_name = forms.BooleanField(
+        label=_("Yes, it is another network with the same name"), required=False
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("confirm_same_name"):
+            return cleaned_data
+        names = {
+            code: cleaned_data.get(build_localized_fieldname("name", code))
+            for code, _name in settings.LANGUAGES
+        }
+        for code, other in same_names(self.instance, names).items():
+            self.add_error(
+                build_localized_fieldname("name", code),
+                _(
+                    "The network “%(other)s” already has this name: check it is not the same "
+                    "network. If it is another one, tick the confirmation below and save again."
+                )
+                % {"other": other},
+            )
+        return cleaned_data
+
+
+class DocumentInlineFormSet(BaseInlineFormSet):
+    """Say above the documents which row has an error and why: a long list hides a red field."""
+
+    def clean(self):
+        super().clean()
+        title = build_localized_fieldname("title", settings.LANGUAGE_CODE)
+        problems = [
+            _("Document %(number)s (“%(title)s”): %(errors)s")
+            % {
+                "number": number,
+                "title": form.data.get(form.add_prefix(title)) or "—",
+                "errors": " ".join(
+                    str(error) for errors in form.errors.values() for error in errors
+                ),
+            }
+            for number, form in enumerate(self.forms, start=1)
+            if form.errors
+        ]
+        if problems:
+            raise ValidationError(problems)
 
 
 class FeedbackForm(forms.ModelForm):
