@@ -18,7 +18,6 @@ from import_export.results import RowResult
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
-    TranslationTabularInline,
 )
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
@@ -34,6 +33,9 @@ from .widgets import StashedFileInput
 admin.site.site_header = _("Comune di Modena — Reti internazionali")
 admin.site.site_title = _("Comune di Modena — Reti internazionali")
 admin.site.index_title = _("International relations office")
+# The list of every model beside each page takes 300 px: without it, lists and forms fit a
+# 1280 px screen (the breadcrumbs and the home page still lead everywhere).
+admin.site.enable_nav_sidebar = False
 
 
 def in_every_language(*fields):
@@ -46,7 +48,13 @@ def in_every_language(*fields):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """simple-history's admin, whose revert form changes nothing without the change permission."""
+    """
+    The project's admin of content with a history: the package's own, whose revert form changes
+    nothing without the change permission, with the project's admin styles.
+    """
+
+    class Media:
+        css = {"all": ["networks/admin.css"]}
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The package lets anyone who may see the history post its revert form.
@@ -119,12 +127,14 @@ KEEP_CHOSEN_FILES = {
 }
 
 
-class DocumentInline(TranslationTabularInline):
+class DocumentInline(TranslationStackedInline):
     model = Document
     formset = DocumentInlineFormSet
     formfield_overrides = KEEP_CHOSEN_FILES
     extra = 0
-    fields = ["title", "file", "language", "date", "is_public"]
+    # Stacked, not a table: a title per language, a file input and a language list do not fit
+    # one row of a 1280 px screen.
+    fields = ["title", "file", ("language", "date", "is_public")]
 
 
 # Going back to a version of a network writes its memberships and documents too.
@@ -192,9 +202,6 @@ class NetworkAdmin(ImportExportMixin, HistoryAdmin, TabbedTranslationAdmin):
     resource_classes = [NetworkResource]
     formats = FORMATS
     export_form_class = ExportForm
-
-    class Media:
-        css = {"all": ["networks/admin.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_joined_year().with_themes()
