@@ -8,7 +8,6 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -353,8 +352,7 @@ class NetworkAdmin(ImportExportMixin, HistoryAdmin, TabbedTranslationAdmin):
         hidden = [] if request.user.has_perm("networks.view_membership") else INTERNAL_FIELDS
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Version of %(date)s")
-            % {"date": date_format(record.history_date, "DATETIME_FORMAT")},
+            "title": _("Version of %(date)s") % {"date": history.moment(record.history_date)},
             "opts": self.opts,
             "network": network,
             "record": record,
@@ -376,7 +374,7 @@ class NetworkAdmin(ImportExportMixin, HistoryAdmin, TabbedTranslationAdmin):
 
     def revert(self, request, record):
         network, notes = revert(record, request.user, self.has_publish_permission(request))
-        when = date_format(record.history_date, "DATETIME_FORMAT")
+        when = history.moment(record.history_date)
         self.log_change(request, network, _("Back to the version of %(date)s.") % {"date": when})
         self.message_user(
             request,

@@ -15,12 +15,15 @@ from functools import partial
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
+from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from .models import Document, Membership, Network, Theme
 
@@ -51,7 +54,11 @@ def record_version(instance, history_type="~"):
     """Write one historical record of `instance` as it is now, themes included."""
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return  # as the package's own receivers do, for bulk work such as populate_synthetic
-    type(instance)._history_records.create_historical_record(instance, history_type)
+    instance._writing_whole_version = True
+    try:
+        type(instance)._history_records.create_historical_record(instance, history_type)
+    finally:
+        del instance._writing_whole_version
 
 
 def hold_versions(instance):
@@ -92,6 +99,38 @@ def as_of(model, network_id, when):
     return list(records.latest_of_each().exclude(history_type="-").order_by("pk"))
 
 
+class WholeVersion(models.Model):
+    """What the project adds to the package's versions of a network."""
+
+    # Written once the save was over, its memberships and documents included (record_version).
+    whole = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+@receiver(pre_create_historical_record)
+def mark_whole_versions(sender, instance, history_instance, **kwargs):
+    if isinstance(history_instance, WholeVersion):
+        history_instance.whole = getattr(instance, "_writing_whole_version", False)
+
+
+# Versions written before the admin wrote one per save came before the memberships and documents
+# of their save, by some milliseconds: such a version covers what followed it this closely.
+SAME_SAVE = datetime.timedelta(seconds=10)
+
+
+def moment_of(record):
+    """Return the moment whose memberships and documents belong to the version `record`."""
+    if record.whole:
+        return record.history_date
+    end = record.history_date + SAME_SAVE
+    following = record.next_record
+    if following is not None:
+        end = min(end, following.history_date - datetime.timedelta(microseconds=1))
+    return end
+
+
 @dataclass
 class Version:
     """What a network's historical record stands for: the network and all that was attached."""
@@ -103,7 +142,7 @@ class Version:
 
     @classmethod
     def of(cls, record):
-        when = record.history_date
+        when = moment_of(record)
         theme_ids = [row.theme_id for row in record.themes.all()]
         return cls(
             record=record,
@@ -184,6 +223,11 @@ def field_rows(record, model, hidden=()):
             continue
         rows.append((capfirst(model_field.verbose_name), display(model_field, record)))
     return rows
+
+
+def moment(when):
+    """Return a moment as the office reads it: 02/12/2026 05:30, in the site's time zone."""
+    return date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT")
 
 
 def display(model_field, record):

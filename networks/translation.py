@@ -3,7 +3,7 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
-from .history import VersionedRecords
+from .history import VersionedRecords, WholeVersion
 from .models import Document, Membership, Network, NetworksPage, Theme
 
 
@@ -44,6 +44,7 @@ register_history(
     Network,
     app="networks",
     records_class=VersionedRecords,
+    bases=[WholeVersion],
     m2m_fields=[Network.themes.field],
     excluded_fields=["name", "summary", "description", "key_facts", "updated_at"],
 )

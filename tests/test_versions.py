@@ -1,5 +1,7 @@
 """A network's versions: one per save, whole (themes, memberships, documents, logo); going back."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -283,3 +285,28 @@ def test_an_internal_document_s_file_is_not_uploaded_twice(admin_client):
     stored = Document.objects.get().file.name
     admin_client.post(version_url(network, earlier))
     assert Document.objects.get().file.name == stored
+
+
+def test_a_version_written_before_the_memberships_of_its_save_still_has_them(admin_client):
+    # The admin wrote versions so until now: first the network's, then its memberships'.
+    network = NetworkFactory(summary_it="Sintesi di prima")
+    MembershipFactory(network=network, joined_year=2003, sector_it="Arti digitali")
+    earlier = network.history.first()
+    assert not earlier.whole
+    network.summary_it = "Sintesi nuova"
+    network.save()
+    network.memberships.update(sector_it="Media Arts")
+
+    admin_client.post(version_url(network, earlier))
+    assert Membership.objects.get().sector_it == "Arti digitali"
+    assert Network.objects.get().summary_it == "Sintesi di prima"
+
+
+def test_version_dates_are_shown_in_the_site_s_time_zone(admin_client, settings):
+    network = NetworkFactory()
+    record = network.history.first()
+    network.history.filter(pk=record.pk).update(
+        history_date=datetime.datetime(2026, 7, 1, 10, 30, tzinfo=datetime.UTC)
+    )
+    page = admin_client.get(version_url(network, record)).content.decode()
+    assert "01/07/2026 12:30" in page  # Rome is two hours ahead in summer
