@@ -335,6 +335,22 @@ class NetworkAdmin(ImportExportMixin, HistoryAdmin, TabbedTranslationAdmin):
             REVERT_PERMISSIONS
         )
 
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        # Each version lists what its save changed in the memberships and documents too.
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        records = list(historical_records)
+        if not records:
+            return
+        hidden = [] if request.user.has_perm("networks.view_membership") else INTERNAL_FIELDS
+        for record, changes in zip(
+            records, history.related_changes(records[0].id, records, hidden), strict=True
+        ):
+            if changes:
+                record.history_delta_changes = [
+                    *getattr(record, "history_delta_changes", []),
+                    *changes,
+                ]
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Show a version, its themes, memberships and documents; go back to it on POST."""
         record = get_object_or_404(

@@ -327,3 +327,89 @@ def forget(network_id):
         transaction.on_commit(partial(delete_logo_files, logo))
     for document in remains.documents - referenced(Document, "file"):
         transaction.on_commit(partial(document_storage.delete, document))
+
+
+# What a version changed in the rows that belong to the network, for its history page.
+
+
+def states(records, moments):
+    """Return, for each moment, the rows `records` (oldest first) say existed then, by id."""
+    found = []
+    for when in moments:
+        rows = {}
+        for record in records:
+            if record.history_date > when:
+                break
+            rows[record.id] = record
+        found.append({key: row for key, row in rows.items() if row.history_type != "-"})
+    return found
+
+
+def row_changes(model, before, after, label, hidden=()):
+    """Return the changes, as the history page lists them, between two states of some rows."""
+    changes = []
+    for key in sorted(before.keys() | after.keys()):
+        old, new = before.get(key), after.get(key)
+        name = label(new or old)
+        if old is None or new is None:
+            changes.append(
+                {
+                    "field": name,
+                    "old": _("absent") if old is None else _("present"),
+                    "new": _("added") if old is None else _("removed"),
+                }
+            )
+            continue
+        tracked = tracked_values(new)
+        for model_field in model._meta.concrete_fields:
+            if model_field.name in hidden or model_field.attname not in tracked:
+                continue
+            if model_field.primary_key or model_field.is_relation:
+                continue
+            if getattr(old, model_field.attname) != getattr(new, model_field.attname):
+                changes.append(
+                    {
+                        "field": f"{name}: {capfirst(model_field.verbose_name)}",
+                        "old": display(model_field, old),
+                        "new": display(model_field, new),
+                    }
+                )
+    return changes
+
+
+def membership_label(record):
+    years = f"{record.joined_year}–{record.left_year or ''}"
+    return _("Membership %(years)s") % {"years": years}
+
+
+def document_label(record):
+    return _("Document “%(title)s”") % {"title": getattr(record, "title_it", "") or "—"}
+
+
+def related_changes(network_id, records, hidden=()):
+    """
+    Return, for each of a network's `records` (newest first, as the history lists them), what
+    its save changed in the network's memberships and documents, since the record after it.
+    """
+    if not records:
+        return []
+    oldest_first = list(reversed(records))
+    moments = [moment_of(record) for record in oldest_first]
+    previous = oldest_first[0].prev_record
+    moments.insert(0, moment_of(previous) if previous is not None else None)
+    found = []
+    for model, label, hide in [
+        (Membership, membership_label, hidden),
+        (Document, document_label, ()),
+    ]:
+        history = list(model.history.filter(network_id=network_id).order_by("history_date"))
+        at = states(history, [when for when in moments if when is not None])
+        if moments[0] is None:
+            at.insert(0, {})
+        found.append(
+            [
+                row_changes(model, at[index], at[index + 1], label, hide)
+                for index in range(len(records))
+            ]
+        )
+    return [memberships + documents for memberships, documents in zip(*found, strict=True)][::-1]

@@ -310,3 +310,39 @@ def test_version_dates_are_shown_in_the_site_s_time_zone(admin_client, settings)
     )
     page = admin_client.get(version_url(network, record)).content.decode()
     assert "01/07/2026 12:30" in page  # Rome is two hours ahead in summer
+
+
+class TestTheHistoryPage:
+    def history(self, client, network):
+        url = reverse("admin:networks_network_history", args=[network.pk])
+        return client.get(url).content.decode()
+
+    def test_a_save_s_membership_changes_show_in_its_entry(self, admin_client):
+        network = NetworkFactory()
+        membership = MembershipFactory(network=network, joined_year=2010, sector_it="Arti")
+        save(admin_client, network)
+        save(admin_client, network, **membership_form(membership, sector_it="Media Arts"))
+        page = self.history(admin_client, network)
+        assert "Adesione 2010–: Settore o ruolo [it]" in page
+        assert "Arti" in page and "Media Arts" in page
+
+    def test_internal_fields_show_only_to_those_who_may_see_memberships(self, client, admin_client):
+        network = NetworkFactory()
+        membership = MembershipFactory(network=network, department="Cultura")
+        save(admin_client, network)
+        save(admin_client, network, **membership_form(membership, department="Turismo"))
+        assert "Turismo" in self.history(admin_client, network)
+        client.force_login(staff("reader", "view_network"))
+        page = self.history(client, network)
+        assert "Turismo" not in page and "Cultura" not in page
+
+    def test_creating_a_network_is_one_entry_listing_its_membership(self, admin_client):
+        data = network_form_data(
+            **inline_management_data("memberships", total=1),
+            **{"memberships-0-joined_year": "2005"},
+        )
+        admin_client.post(reverse("admin:networks_network_add"), data)
+        network = Network.objects.get()
+        assert network.history.count() == 1
+        save(admin_client, network, summary_it="Nuova sintesi")
+        assert "Adesione 2005–" in self.history(admin_client, network)
