@@ -14,10 +14,10 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from networks.models import Network
+from networks.models import Document, Feedback, Membership, Network, NetworksPage, Theme
 from networks.roles import ADMINISTRATORS, EDITORS
 
-from .factories import NetworkFactory
+from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
 from .test_admin import network_form_data
 from .test_history import change_form_data
 
@@ -113,6 +113,21 @@ TABLE = [
     ("empty the bin, or delete a network in it for good", "delete from the bin", "no", "yes", "no"),
     ("export the networks to a file (CSV, XLSX)", "export", "yes", "yes", "yes"),
     ("import networks from a file", "import", "yes", "yes", "no"),
+    ("themes: see, add, change", "rename a theme", "yes", "yes", "no"),
+    ("themes: see, add, change", "go back to a version of a theme", "yes", "yes", "no"),
+    ("delete a theme", "bulk delete a theme", "no", "yes", "no"),
+    ("memberships and documents: see, add, change, delete", "change a fee", "yes", "yes", "no"),
+    (
+        "memberships and documents: see, add, change, delete",
+        "bulk delete documents",
+        "yes",
+        "yes",
+        "no",
+    ),
+    ("edit the networks page's texts", "go back to a version of the page", "yes", "yes", "no"),
+    ("read page ratings", "read page ratings", "yes", "yes", "yes"),
+    ("delete page ratings", "bulk delete page ratings", "no", "yes", "no"),
+    ("users and groups", "add a user", "no", "yes", "no"),
 ]
 
 
@@ -188,6 +203,69 @@ def attempt(client, route, networks):
     if route == "import":
         opened = client.get(reverse("admin:networks_network_import")).status_code == 200
         return opened and import_one_row(client).status_code == 200
+    return attempt_on_other_content(client, route, published)
+
+
+def go_back_to_the_first_version(client, obj, **posted):
+    opts = obj._meta
+    earlier = obj.history.last()
+    url = reverse(f"admin:networks_{opts.model_name}_simple_history", args=[obj.pk, earlier.pk])
+    client.post(url, posted)
+
+
+def attempt_on_other_content(client, route, network):
+    """Try a route of the themes, memberships, documents, page texts, ratings or users."""
+    if route in ("rename a theme", "go back to a version of a theme", "bulk delete a theme"):
+        theme = ThemeFactory(name_it="Giovani")
+        if route == "rename a theme":
+            url = reverse("admin:networks_theme_change", args=[theme.pk])
+            client.post(url, {"name_it": "Gioventù", "slug": theme.slug, "position": "1"})
+            return Theme.objects.get(pk=theme.pk).name_it == "Gioventù"
+        if route == "bulk delete a theme":
+            changelist = reverse("admin:networks_theme_changelist")
+            client.post(
+                changelist,
+                {"action": "delete_selected", "_selected_action": [theme.pk], "post": "yes"},
+            )
+            return not Theme.objects.filter(pk=theme.pk).exists()
+        Theme.objects.filter(pk=theme.pk).update(name_it="Cambiato")
+        go_back_to_the_first_version(client, theme, name_it="Giovani", slug=theme.slug, position=1)
+        return Theme.objects.get(pk=theme.pk).name_it == "Giovani"
+    if route == "change a fee":
+        membership = MembershipFactory(network=network, annual_fee="100.00")
+        url = reverse("admin:networks_membership_change", args=[membership.pk])
+        client.post(url, {"network": network.pk, "joined_year": "2010", "annual_fee": "250.00"})
+        return str(Membership.objects.get(pk=membership.pk).annual_fee) == "250.00"
+    if route == "bulk delete documents":
+        document = DocumentFactory(network=network)
+        client.post(
+            reverse("admin:networks_document_changelist"),
+            {"action": "delete_selected", "_selected_action": [document.pk], "post": "yes"},
+        )
+        return not Document.objects.filter(pk=document.pk).exists()
+    if route == "go back to a version of the page":
+        page = NetworksPage.load()
+        title = str(page.title_it)  # load() may hand back the lazily translated default
+        NetworksPage.objects.update(title_it="Cambiato")
+        go_back_to_the_first_version(client, page, title_it=title)
+        return NetworksPage.objects.get().title_it == title
+    if route in ("read page ratings", "bulk delete page ratings"):
+        rating = Feedback.objects.create(path="/it/reti/", language="it", rating=2)
+        changelist = reverse("admin:networks_feedback_changelist")
+        if route == "read page ratings":
+            return client.get(changelist).status_code == 200
+        client.post(
+            changelist,
+            {"action": "delete_selected", "_selected_action": [rating.pk], "post": "yes"},
+        )
+        return not Feedback.objects.filter(pk=rating.pk).exists()
+    if route == "add a user":
+        password = "a-long-and-unusual-password-1"
+        client.post(
+            reverse("admin:auth_user_add"),
+            {"username": "nuovo", "password1": password, "password2": password},
+        )
+        return User.objects.filter(username="nuovo").exists()
     raise AssertionError(f"no such route: {route}")
 
 
