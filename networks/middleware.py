@@ -9,6 +9,7 @@ from django.utils.http import parse_http_date_safe
 from django.utils.log import log_response
 
 from . import cache as page_cache
+from .signals import one_content_change
 
 
 class AdminLanguageMiddleware:
@@ -28,6 +29,25 @@ class AdminLanguageMiddleware:
             request.LANGUAGE_CODE = settings.ADMIN_LANGUAGE_CODE
         response = self.get_response(request)
         return response
+
+
+class OneContentChangeMiddleware:
+    """
+    Move the content version once per request that writes, however many rows it writes.
+
+    An admin save of a network with its themes, memberships and documents, a bulk action over
+    fifty networks or an import each write many rows; each moved the version (and emptied the
+    page cache's keys) once per row.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return self.get_response(request)
+        with one_content_change():
+            return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

@@ -74,7 +74,26 @@ def keep_the_deleted_network_whole(sender, instance, **kwargs):
 # deletes the versions older than some months and the files nothing refers to any more.
 
 
-# Conditional GET and caches: any change to the public content moves the content version.
+# Conditional GET and caches: any change to the public content moves the content version, once
+# for all the rows one save or action writes (one_content_change).
+
+BATCH = contextvars.ContextVar("networks_content_changes", default=None)
+
+
+@contextlib.contextmanager
+def one_content_change():
+    """Move the content version once, at the end, for all the changes the block makes."""
+    if BATCH.get() is not None:  # inside another block: that one moves it
+        yield
+        return
+    changes = []
+    token = BATCH.set(changes)
+    try:
+        yield
+    finally:
+        BATCH.reset(token)
+        if changes:  # also after an error: whatever was written before it may have stayed
+            ContentVersion.touch()
 
 
 @receiver(post_save, sender=Network)
@@ -88,5 +107,11 @@ def keep_the_deleted_network_whole(sender, instance, **kwargs):
 @receiver(post_delete, sender=Document)
 @receiver(m2m_changed, sender=Network.themes.through)
 @unless_muted
-def content_changed(sender, **kwargs):
-    ContentVersion.touch()
+def content_changed(sender, action=None, **kwargs):
+    if action is not None and not action.startswith("post_"):
+        return  # m2m_changed says so before and after: the change is after
+    changes = BATCH.get()
+    if changes is None:
+        ContentVersion.touch()
+    else:
+        changes.append(sender)
