@@ -256,7 +256,8 @@ LOGGING = {
 }
 
 # Where the admin lives; another address keeps it away from scripted login attempts.
-ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+DEFAULT_ADMIN_URL = "admin/"
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", DEFAULT_ADMIN_URL).strip("/") + "/"
 
 
 # Page ratings accepted from one address in an hour.

@@ -43,9 +43,12 @@ def home(request):
 
 @require_safe
 def robots_txt(request):
+    # A moved admin (DJANGO_ADMIN_URL) is moved to be hard to find: naming it here would undo
+    # that. Its pages tell robots themselves not to index them.
+    admin_moved = settings.ADMIN_URL != settings.DEFAULT_ADMIN_URL
     lines = [
         "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
+        "Disallow:" if admin_moved else f"Disallow: /{settings.DEFAULT_ADMIN_URL}",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

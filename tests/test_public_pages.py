@@ -361,6 +361,12 @@ class TestSitemapAndRobots:
         assert "Disallow: /admin/" in content
         assert "Sitemap: http://testserver/sitemap.xml" in content
 
+    def test_robots_does_not_reveal_a_moved_admin(self, client, settings):
+        settings.ADMIN_URL = "gestione-riservata-7f3a/"
+        content = client.get("/robots.txt").content.decode()
+        assert "gestione" not in content and "admin" not in content
+        assert "Disallow:\n" in content  # a valid record that keeps nothing out
+
 
 def make_networks(count):
     themes = [ThemeFactory() for _index in range(3)]
