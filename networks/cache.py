@@ -117,8 +117,20 @@ def page_key(request):
     except Exception:
         cache_failed()
         return None
-    address = f"{request.get_host()}{request.get_full_path()}"
+    address = f"{request.get_host()}{request.path}?{normalized_query(request.GET)}"
     return f"page:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def normalized_query(query):
+    """
+    Return `query` (a QueryDict) as one string for each set of parameters that gives the same
+    page: in order, repeated values sorted and deduplicated, empty values left out.
+    """
+    parts = []
+    for name in sorted(query):
+        values = sorted({value.strip() for value in query.getlist(name)} - {""})
+        parts.extend(f"{name}={value}" for value in values)
+    return "&".join(parts)
 
 
 def get(key):

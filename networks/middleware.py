@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -9,6 +9,7 @@ from django.utils.http import parse_http_date_safe
 from django.utils.log import log_response
 
 from . import cache as page_cache
+from .filters import NetworkFilter
 from .signals import one_content_change
 
 
@@ -62,6 +63,12 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+# The query parameters public pages read: the list's filters and page, the open data's language
+# and the sitemap's page. Any other is redirected away, so that junk in a link (tracking
+# parameters, a client busting the cache) cannot multiply the cached pages.
+PAGE_PARAMETERS = frozenset([*NetworkFilter.base_filters, "page", "lang", "p"])
+
+
 class PublicPageCacheMiddleware:
     """
     Answer anonymous GETs of public pages from the cache, before any session, CSRF, language or
@@ -79,6 +86,8 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not self.is_cacheable_request(request):
             return self.get_response(request)
+        if unknown := set(request.GET) - PAGE_PARAMETERS:
+            return self.without(request, unknown)
         key = page_cache.page_key(request)
         stored = page_cache.get(key) if key else None
         if stored is not None:
@@ -89,6 +98,16 @@ class PublicPageCacheMiddleware:
             page_cache.store(key, response)
             return self.conditional(request, response)
         return response
+
+    @staticmethod
+    def without(request, unknown):
+        """Redirect to the same page without the parameters no page reads (utm_source, …)."""
+        query = request.GET.copy()
+        for name in unknown:
+            del query[name]
+        return HttpResponsePermanentRedirect(
+            f"{request.path}?{query.urlencode()}" if query else request.path
+        )
 
     @staticmethod
     def conditional(request, response):

@@ -171,3 +171,40 @@ def test_cards_and_theme_counts_follow_an_edit_in_both_languages(client, network
     assert 'Gioventù <span class="facet-count">(2' in italian
     assert english.count('class="chip-label">Young people</span>') == 2
     assert 'Young people <span class="facet-count">(2' in english
+
+
+def cached_pages():
+    """Return how many pages the cache holds, in this process's memory or in Redis."""
+    backend = cache._cache
+    if hasattr(backend, "get_client"):
+        return len(backend.get_client().keys("*:page:*"))
+    return sum(1 for key in backend if ":page:" in key)
+
+
+def test_parameters_no_page_reads_are_redirected_away(client, network):
+    response = client.get("/it/reti/?theme=giovani&utm_source=newsletter&fbclid=abc")
+    assert response.status_code == 301
+    assert response["Location"] == "/it/reti/?theme=giovani"
+    assert client.get("/it/reti/?utm_campaign=x").headers["Location"] == "/it/reti/"
+
+
+def test_junk_query_strings_add_no_cached_pages(client, network):
+    client.get("/it/reti/")
+    before = cached_pages()
+    for index in range(300):
+        client.get(f"/it/reti/?utm_source=mail{index}&ref={index}")
+    assert cached_pages() == before
+
+
+def test_the_same_filters_written_differently_share_one_cached_page(client, network):
+    first = ThemeFactory(slug="clima")
+    second = ThemeFactory(slug="giovani")
+    network.themes.set([first, second])
+    client.get("/it/reti/?theme=giovani&theme=clima&scope=")
+    for same in [
+        "/it/reti/?theme=clima&theme=giovani",
+        "/it/reti/?scope=&theme=clima&theme=giovani&theme=clima",
+    ]:
+        response, queries = queries_of(client, same)
+        assert response.status_code == 200
+        assert queries == 0, same
