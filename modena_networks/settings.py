@@ -6,6 +6,7 @@ default that is safe: DEBUG is off unless DJANGO_DEBUG=1, and without DJANGO_SEC
 refuses to start unless DEBUG is on.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -221,6 +222,23 @@ PRIVACY_POLICY_URL = os.environ.get(
 )
 
 
+# The release: DJANGO_RELEASE when the deploy sets it (a tag, a commit), else a digest of the
+# code, templates and translations. Every cache key carries it, so a deploy that changes what
+# pages look like never serves a card or a page built by the code before it.
+def code_digest(*folders):
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.suffix in {".py", ".html", ".txt", ".po", ".js", ".css"} and path.is_file():
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+RELEASE = os.environ.get("DJANGO_RELEASE") or code_digest(
+    BASE_DIR / "modena_networks", BASE_DIR / "networks", BASE_DIR / "templates", BASE_DIR / "locale"
+)
+
 # Cache: Redis when REDIS_URL is set (redis://127.0.0.1:6379/0), else this process's memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -229,6 +247,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES["default"]["KEY_PREFIX"] = RELEASE
 # Public pages for anonymous visitors stay cached this many seconds at most (0: no page cache);
 # any change to the content shows at once all the same.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))

@@ -77,3 +77,32 @@ def test_database_url_media_root_and_hosts_come_from_the_environment():
     assert shown["DATABASE_NAME"] == "networks"
     assert shown["MEDIA_ROOT"] == "/srv/media"
     assert shown["ALLOWED_HOSTS"] == ["reti.comune.modena.it", "www.comune.modena.it"]
+
+
+def test_every_cache_key_carries_the_release():
+    from django.core.cache import cache
+
+    assert settings.RELEASE
+    assert cache.make_key("page:anything").startswith(f"{settings.RELEASE}:")
+
+
+def test_the_release_changes_with_a_template_and_can_be_set_by_the_deploy(tmp_path):
+    from modena_networks.settings import code_digest
+
+    template = tmp_path / "card.html"
+    template.write_text("<p>{{ network }}</p>")
+    before = code_digest(tmp_path)
+    assert code_digest(tmp_path) == before, "the same code, the same release"
+    template.write_text("<p class='card'>{{ network }}</p>")
+    assert code_digest(tmp_path) != before
+    show = "from django.conf import settings; print(settings.CACHES['default']['KEY_PREFIX'])"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "modena_networks.settings"}
+    env.update(DJANGO_RELEASE="2026.12.1", DJANGO_SECRET_KEY="x")
+    shown = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + show],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == "2026.12.1"
