@@ -239,14 +239,23 @@ RELEASE = os.environ.get("DJANGO_RELEASE") or code_digest(
     BASE_DIR / "modena_networks", BASE_DIR / "networks", BASE_DIR / "templates", BASE_DIR / "locale"
 )
 
-# Cache: Redis when REDIS_URL is set (redis://127.0.0.1:6379/0), else this process's memory.
+# Cache: Redis when REDIS_URL is set (redis://127.0.0.1:6379/0), else files in DJANGO_CACHE_DIR.
+# Never a process's own memory: each of several workers would keep its own content version and
+# serve pages made before an edit another process made.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "cache")),
+            # Pages, cards and counts of every language and filter: the default 300 is few.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 CACHES["default"]["KEY_PREFIX"] = RELEASE
 # Public pages for anonymous visitors stay cached this many seconds at most (0: no page cache);
 # any change to the content shows at once all the same.

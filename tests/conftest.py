@@ -24,6 +24,11 @@ def _test_storages(settings, tmp_path):
     render pages without running it, so WhiteNoise serves from the apps' folders as in DEBUG.
     """
     settings.WHITENOISE_AUTOREFRESH = True
+    if "LOCATION" in settings.CACHES["default"] and not settings.REDIS_URL:
+        # The file cache of this test only.
+        settings.CACHES = {
+            "default": {**settings.CACHES["default"], "LOCATION": tmp_path / "cache"}
+        }
     cache.clear()  # no page cached by an earlier test
     # The test client speaks plain HTTP; production redirects it to HTTPS (test_security.py).
     settings.SECURE_SSL_REDIRECT = False

@@ -2,11 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from networks import cache as page_cache
 from networks.models import Network
 
 from .factories import MembershipFactory, NetworkFactory, ThemeFactory
@@ -121,8 +122,9 @@ def test_a_broken_cache_is_not_an_outage(client, network, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
+    backend = caches["default"]  # not the proxy: the tests' settings replace the backend
     for method in ["get", "set", "get_many", "set_many"]:
-        monkeypatch.setattr(cache, method, broken)
+        monkeypatch.setattr(backend, method, broken)
     response = client.get("/it/reti/")
     assert response.status_code == 200
     assert "Eurodesk Italia" in response.content.decode()
@@ -173,12 +175,11 @@ def test_cards_and_theme_counts_follow_an_edit_in_both_languages(client, network
     assert 'Young people <span class="facet-count">(2' in english
 
 
-def cached_pages():
-    """Return how many pages the cache holds, in this process's memory or in Redis."""
-    backend = cache._cache
-    if hasattr(backend, "get_client"):
-        return len(backend.get_client().keys("*:page:*"))
-    return sum(1 for key in backend if ":page:" in key)
+def cached_entries():
+    """Return how many entries the cache holds: in files, or in Redis."""
+    if hasattr(cache, "_list_cache_files"):
+        return len(cache._list_cache_files())
+    return len(cache._cache.get_client().keys("*"))
 
 
 def test_parameters_no_page_reads_are_redirected_away(client, network):
@@ -190,10 +191,10 @@ def test_parameters_no_page_reads_are_redirected_away(client, network):
 
 def test_junk_query_strings_add_no_cached_pages(client, network):
     client.get("/it/reti/")
-    before = cached_pages()
+    before = cached_entries()
     for index in range(300):
         client.get(f"/it/reti/?utm_source=mail{index}&ref={index}")
-    assert cached_pages() == before
+    assert cached_entries() == before
 
 
 def test_the_same_filters_written_differently_share_one_cached_page(client, network):
@@ -208,3 +209,17 @@ def test_the_same_filters_written_differently_share_one_cached_page(client, netw
         response, queries = queries_of(client, same)
         assert response.status_code == 200
         assert queries == 0, same
+
+
+def test_an_edit_in_one_worker_shows_in_the_others(client, network, settings, monkeypatch):
+    # Each worker process has its own cache object; they must share what they store.
+    assert "locmem" not in settings.CACHES["default"]["BACKEND"]
+    other_worker = caches.create_connection("default")
+    with monkeypatch.context() as as_the_other_worker:
+        as_the_other_worker.setattr(page_cache, "cache", other_worker)
+        assert "Eurodesk Italia" in client.get("/it/reti/eurodesk/").content.decode()
+    network.name_it = "Eurodesk Modena"
+    network.save()  # in this worker
+    with monkeypatch.context() as as_the_other_worker:
+        as_the_other_worker.setattr(page_cache, "cache", other_worker)
+        assert "Eurodesk Modena" in client.get("/it/reti/eurodesk/").content.decode()
