@@ -1,5 +1,6 @@
 import csv
 import hashlib
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -258,9 +259,25 @@ def is_cross_site(request):
     return bool(origin) and origin != request.build_absolute_uri("/").rstrip("/")
 
 
+def visitor_of(address):
+    """
+    Return what stands for one visitor: an IPv4 address, or the /64 of an IPv6 one, which a
+    single home or phone is handed whole (counting each of its addresses would not limit it).
+    """
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:  # ::ffff:192.0.2.1 is an IPv4 visitor
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def over_feedback_limit(request):
-    """Count a rating from this address; return True past FEEDBACK_RATE_LIMIT in an hour."""
-    address = client_ip(request)
+    """Count a rating from this visitor; return True past FEEDBACK_RATE_LIMIT in an hour."""
+    address = visitor_of(client_ip(request))
     # Only a digest of the address is kept, and only in the cache, for an hour.
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
     key = f"feedback-rate:{digest}"

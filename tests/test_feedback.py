@@ -1,7 +1,6 @@
 """The page rating of the AgID "modello Comuni": its markup, how it is stored, and its limits."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from networks.models import Feedback
@@ -11,15 +10,6 @@ from .factories import NetworkFactory, ThemeFactory
 pytestmark = pytest.mark.django_db
 
 FEEDBACK_URL = "/it/valutazione/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits(settings):
-    # Each test starts with no ratings counted against its address.
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
-    }
-    cache.clear()
 
 
 @pytest.mark.parametrize(
@@ -123,6 +113,16 @@ def test_ratings_are_limited_per_address(client, settings):
         FEEDBACK_URL, {"path": "/it/reti/", "rating": "4"}, REMOTE_ADDR="10.0.0.2"
     )
     assert other_address.status_code == 200
+
+
+def test_the_addresses_of_one_ipv6_network_share_one_limit(client, settings):
+    settings.FEEDBACK_RATE_LIMIT = 2
+    rate = {"path": "/it/reti/", "rating": "4"}
+    for host in ("1", "2"):
+        address = f"2001:db8:1:2::{host}"
+        assert client.post(FEEDBACK_URL, rate, REMOTE_ADDR=address).status_code == 200
+    assert client.post(FEEDBACK_URL, rate, REMOTE_ADDR="2001:db8:1:2:ffff::9").status_code == 429
+    assert client.post(FEEDBACK_URL, rate, REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
 
 
 def test_reading_the_form_needs_no_cookie(client):
