@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import cache as page_cache
 from . import history
+from .admin_i18n import ItalianAdminMixin
 from .forms import DocumentInlineFormSet, MembershipInlineFormSet, NetworkAdminForm, same_names
 from .history import Version, field_rows, hold_versions, revert, write_version
 from .models import Document, Feedback, Membership, Network, NetworksPage, Theme
@@ -158,7 +159,7 @@ IMPORT_PERMISSIONS = [
 
 
 @admin.register(Network)
-class NetworkAdmin(ImportExportMixin, HistoryAdmin, TabbedTranslationAdmin):
+class NetworkAdmin(ItalianAdminMixin, ImportExportMixin, HistoryAdmin, TabbedTranslationAdmin):
     list_display = [
         "logo_thumbnail",
         "name",
@@ -509,7 +510,7 @@ class NetworkAdmin(ImportExportMixin, HistoryAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(HistoryAdmin, TabbedTranslationAdmin):
+class ThemeAdmin(ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin):
     list_display = ["name", "slug", "position", "network_count"]
     list_editable = ["position"]
     search_fields = ["slug", *in_every_language("name", "description")]
@@ -524,7 +525,7 @@ class ThemeAdmin(HistoryAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(HistoryAdmin, TabbedTranslationAdmin):
+class MembershipAdmin(ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin):
     """All memberships at a glance, with the office's internal columns."""
 
     list_display = [
@@ -552,7 +553,7 @@ class MembershipAdmin(HistoryAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(HistoryAdmin, TabbedTranslationAdmin):
+class DocumentAdmin(ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin):
     formfield_overrides = KEEP_CHOSEN_FILES
     list_display = ["title", "network", "language", "date", "is_public"]
     list_filter = ["is_public", "language"]
@@ -563,7 +564,7 @@ class DocumentAdmin(HistoryAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(NetworksPage)
-class NetworksPageAdmin(HistoryAdmin, TabbedTranslationAdmin):
+class NetworksPageAdmin(ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin):
     """The one page of texts: its list leads straight to its form."""
 
     fields = ["title", "introduction"]
@@ -580,7 +581,7 @@ class NetworksPageAdmin(HistoryAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ItalianAdminMixin, admin.ModelAdmin):
     """The visitors' page ratings: read-only, as they were sent."""
 
     list_display = ["created_at", "path", "language", "rating", "answer", "comment"]

@@ -7,6 +7,8 @@ Modena's participation in one, with the office's internal bookkeeping beside the
 Translated fields (name, summary, …) are registered in translation.py.
 """
 
+import unicodedata
+
 from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
@@ -40,8 +43,22 @@ def year_in_range(field):
 
 
 def document_language_choices():
-    """Return every language Django knows: networks publish in many more than the site's own."""
-    return sorted(global_settings.LANGUAGES, key=lambda choice: str(choice[1]))
+    """
+    Return every language Django knows (networks publish in many more than the site's own), named
+    in the active language: the site's languages first, then the others alphabetically.
+
+    global_settings.LANGUAGES only marks the names for translation (gettext_noop): they are
+    translated here, each time the choices are read, in the language of the page.
+    """
+    names = {code: gettext(name) for code, name in global_settings.LANGUAGES}
+    first = [code for code, _name in settings.LANGUAGES]
+    others = sorted(set(names) - set(first), key=lambda code: alphabetical(names[code]))
+    return [(code, names[code]) for code in [*first, *others]]
+
+
+def alphabetical(text):
+    """Return the key that sorts `text` as a dictionary does, ignoring case and accents."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
 class WebAddressField(models.URLField):
@@ -83,6 +100,11 @@ class Theme(models.Model):
 
     def get_absolute_url(self):
         return reverse("networks:theme", kwargs={"slug": self.slug})
+
+    def unique_error_message(self, model_class, unique_check):
+        if unique_check == ("slug",):
+            return ValidationError(_("Another theme already has this slug."), code="unique")
+        return super().unique_error_message(model_class, unique_check)
 
 
 # A network is translated into a language once these texts are there; the others are optional.
@@ -301,6 +323,11 @@ class Network(models.Model):
 
     def get_absolute_url(self):
         return reverse("networks:detail", kwargs={"slug": self.slug})
+
+    def unique_error_message(self, model_class, unique_check):
+        if unique_check == ("slug",):
+            return ValidationError(_("Another network already has this slug."), code="unique")
+        return super().unique_error_message(model_class, unique_check)
 
     def clean(self):
         if self.key_facts_date and not self.key_facts:

@@ -86,7 +86,7 @@ class TestBulkPublishing:
         client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
         history = client.get(reverse("admin:networks_network_history", args=[draft.pk]))
         content = history.content.decode()
-        assert re.search(r"Stato:.*draft.*published", content, re.S)
+        assert re.search(r"Stato:.*Bozza.*Pubblicata", content, re.S)
         assert editor.username in content
 
     def test_staff_without_the_publish_permission_do_not_get_the_actions(self, client):
