@@ -19,6 +19,7 @@ from django.conf import global_settings, settings
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import translation
 from django.views.defaults import permission_denied
@@ -580,3 +581,13 @@ def test_the_admins_scripts_have_their_italian_texts(admin_client):
     script = admin_client.get(reverse("admin:jsi18n")).content.decode()
     assert "Scegli tutti i %s" in script
     assert "Rimuovi tutti i %s" in script
+
+
+def test_a_login_refused_by_the_csrf_check_is_told_in_italian():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("admin:login"), {"username": "redattrice", "password": "x"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert '<html lang="it"' in html
+    assert 'id="site-name"' in html
+    assert english_in(html) == []

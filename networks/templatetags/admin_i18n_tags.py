@@ -16,11 +16,12 @@ def noun_phrase(opts, key, count=None):
 
 
 @register.inclusion_tag("admin/403.html", takes_context=True)
-def admin_forbidden_page(context):
+def admin_forbidden_page(context, csrf=False):
     """Render the admin's 403 page with what every admin page has: its header, menu and links."""
     request = context["request"]
     return {
         **context.flatten(),
         **admin.site.each_context(request),
         "title": gettext("Access denied"),
+        "csrf": csrf,  # refused by the CSRF check, not for a permission
     }
