@@ -11,9 +11,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
-from import_export.forms import ExportForm
-from import_export.results import RowResult
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
@@ -24,10 +21,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import cache as page_cache
 from . import history
 from .admin_i18n import ItalianAdminMixin
+from .admin_import import NetworkImportExportMixin
 from .forms import DocumentInlineFormSet, MembershipInlineFormSet, NetworkAdminForm, same_names
 from .history import Version, field_rows, hold_versions, revert, write_version
 from .models import Document, Feedback, Membership, Network, NetworksPage, Theme
-from .resources import FORMATS, NetworkResource
 from .widgets import StashedFileInput
 
 admin.site.site_header = _("Comune di Modena — Reti internazionali")
@@ -148,18 +145,11 @@ REVERT_PERMISSIONS = [
     "networks.delete_document",
 ]
 
-# An import adds, changes and publishes networks and writes their memberships.
-IMPORT_PERMISSIONS = [
-    "networks.add_network",
-    "networks.change_network",
-    "networks.publish_network",
-    "networks.add_membership",
-    "networks.change_membership",
-]
-
 
 @admin.register(Network)
-class NetworkAdmin(ItalianAdminMixin, ImportExportMixin, HistoryAdmin, TabbedTranslationAdmin):
+class NetworkAdmin(
+    ItalianAdminMixin, NetworkImportExportMixin, HistoryAdmin, TabbedTranslationAdmin
+):
     list_display = [
         "logo_thumbnail",
         "name",
@@ -197,11 +187,6 @@ class NetworkAdmin(ItalianAdminMixin, ImportExportMixin, HistoryAdmin, TabbedTra
         ),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-
-    # Import and export (networks/resources.py): always every column, so a file goes back in.
-    resource_classes = [NetworkResource]
-    formats = FORMATS
-    export_form_class = ExportForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_joined_year().with_themes()
@@ -453,39 +438,6 @@ class NetworkAdmin(ItalianAdminMixin, ImportExportMixin, HistoryAdmin, TabbedTra
             % {"count": len(changed), "status": Network.Status(status).label},
             messages.SUCCESS,
         )
-
-    def has_import_permission(self, request):
-        return super().has_import_permission(request) and request.user.has_perms(IMPORT_PERMISSIONS)
-
-    def has_export_permission(self, request):
-        # The file carries the memberships, internal fields included.
-        return super().has_export_permission(request) and request.user.has_perm(
-            "networks.view_membership"
-        )
-
-    def get_import_data_kwargs(self, **kwargs):
-        # All or nothing: a row that fails its checks at the confirmation undoes the whole file.
-        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
-
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            # The data changed between the preview and the confirmation; nothing was saved.
-            self.message_user(
-                request,
-                _("The import was cancelled and nothing was changed: upload the file again."),
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(reverse("admin:networks_network_import"))
-        return super().process_result(result, request)
-
-    def generate_log_entries(self, result, request):
-        # The admin's log, as an edit makes it: which columns of the file changed the network.
-        for row in result.valid_rows():
-            if row.import_type == RowResult.IMPORT_TYPE_NEW:
-                self.log_addition(request, row.instance, [{"added": {}}])
-            elif row.import_type == RowResult.IMPORT_TYPE_UPDATE:
-                changes = {"fields": row.instance.imported_changes}
-                self.log_change(request, row.instance, [{"changed": changes}])
 
     @admin.display(description=_("missing translations"))
     def missing_translations(self, network):

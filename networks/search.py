@@ -7,9 +7,12 @@ are folded the same way before they are matched.
 """
 
 import unicodedata
+from collections import defaultdict
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
+from modeltranslation.utils import build_localized_fieldname
 
 from .models import Membership, Network, SearchDocument
 
@@ -62,6 +65,31 @@ def index_network(network):
             language=language,
             defaults={"text": document_text(network, memberships, language)},
         )
+
+
+def index_networks(networks, batch_size=500):
+    """
+    Rebuild the search documents of `networks` (saved, a list) in a few queries, for bulk work
+    such as an import: what index_network() does for one network, for all of them at once.
+    """
+    ids = [network.pk for network in networks]
+    sectors = [build_localized_fieldname("sector", code) for code, _name in settings.LANGUAGES]
+    memberships = defaultdict(list)
+    for values in Membership.objects.filter(network__in=ids).values("network_id", *sectors):
+        memberships[values["network_id"]].append(SimpleNamespace(**values))
+    SearchDocument.objects.filter(network__in=ids).delete()
+    SearchDocument.objects.bulk_create(
+        [
+            SearchDocument(
+                network=network,
+                language=language,
+                text=document_text(network, memberships[network.pk], language),
+            )
+            for network in networks
+            for language, _name in settings.LANGUAGES
+        ],
+        batch_size=batch_size,
+    )
 
 
 def matching(queryset, query, language):
