@@ -197,14 +197,68 @@ class ConfirmImportForm(forms.Form):
 # The preview
 
 
+# A text longer than this is shown cut: to where it changes, with this much of it around.
+LONG_TEXT = 300
+CONTEXT = 80
+
+
+@dataclass
+class Excerpt:
+    """
+    A value as the preview shows it: whole, or, for a long text, the part that changed (marked)
+    between a little of what comes before and after it. Empty is false.
+    """
+
+    changed: str = ""
+    start: str = ""
+    end: str = ""
+    marked: bool = False
+
+    def __bool__(self):
+        return bool(self.changed or self.start or self.end)
+
+
+def cut(text, limit=LONG_TEXT):
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def alike(a, b):
+    """Return how many items the sequences `a` and `b` begin with alike."""
+    for index, (item_a, item_b) in enumerate(zip(a, b, strict=False)):
+        if item_a != item_b:
+            return index
+    return min(len(a), len(b))
+
+
+WORDS = re.compile(r"(\s+)")
+
+
+def excerpts(before, after):
+    """Return the Excerpts of a change: long texts cut to the words that differ."""
+    if len(before) <= LONG_TEXT and len(after) <= LONG_TEXT:
+        return Excerpt(before), Excerpt(after)
+    old, new = WORDS.split(before), WORDS.split(after)
+    same_start = alike(old, new)
+    same_end = alike(old[same_start:][::-1], new[same_start:][::-1])
+    start = "".join(old[:same_start])
+    if len(start) > CONTEXT:
+        start = "… " + start[-CONTEXT:].split(" ", 1)[-1]
+    end = "".join(old[len(old) - same_end :])
+    if len(end) > CONTEXT:
+        end = end[:CONTEXT].rsplit(" ", 1)[0] + " …"
+    return (
+        Excerpt(cut("".join(old[same_start : len(old) - same_end])), start, end, marked=True),
+        Excerpt(cut("".join(new[same_start : len(new) - same_end])), start, end, marked=True),
+    )
+
+
 @dataclass
 class Shown:
-    """A value of a column as the preview shows it: "" is empty."""
+    """A column of a row as the preview shows it: its change, or its value and errors."""
 
     label: str
-    before: str = ""
-    after: str = ""
-    value: str = ""
+    before: Excerpt = field(default_factory=Excerpt)
+    after: Excerpt = field(default_factory=Excerpt)
     messages: list = field(default_factory=list)
 
 
@@ -290,14 +344,14 @@ def title_of(network):
 
 def changes_row(network):
     """Return a new or changed network as the preview shows it: each column it changes."""
-    cells = [
-        Shown(
-            label=change.column.header(),
-            before=change.column.display(change.before),
-            after=change.column.display(change.after),
-        )
-        for change in network.import_changes
-    ]
+    cells = []
+    for change in network.import_changes:
+        before, after = change.column.display(change.before), change.column.display(change.after)
+        if change.before is None:  # a new network: only what it will have
+            before, after = Excerpt(), Excerpt(cut(after))
+        else:
+            before, after = excerpts(before, after)
+        cells.append(Shown(label=change.column.header(), before=before, after=after))
     return PreviewRow(line=network.import_line, name=title_of(network), cells=cells)
 
 
@@ -312,8 +366,8 @@ def invalid_preview_row(invalid_row, row, resource):
             label, value = "", None
         else:
             label, value = capfirst(name.replace("_", " ")), row.get(name)
-        value = "" if value is None else str(value)
-        cells.append(Shown(label=label, value=value, messages=list(messages_of_column)))
+        value = Excerpt("" if value is None else cut(str(value)))
+        cells.append(Shown(label=label, before=value, messages=list(messages_of_column)))
     title = next(
         (str(row[name]) for name in ("name_it", "name_en", "slug") if row.get(name)),
         "",

@@ -1035,6 +1035,17 @@ def test_the_preview_shows_new_then_changed_networks_with_before_and_after(
     assert "<details" in preview.content.decode()  # the unchanged ones, folded
 
 
+def test_a_long_text_is_shown_where_it_changes(client, editor, networks):
+    description = "Frase iniziale. " * 40 + "Frase cambiata." + " Frase finale." * 40
+    networks.filter(slug="alleanza-per-il-clima").update(description_it=description)
+    rows = read(export(client, CSV), CSV)
+    rows[0]["Descrizione (IT)"] = description.replace("cambiata", "nuova")
+    preview = upload(client, write(rows, CSV), CSV)
+    assert "Frase <mark>cambiata.</mark> Frase finale." in preview.content.decode()
+    assert "Frase <mark>nuova.</mark> Frase finale." in preview.content.decode()
+    assert text_of(preview).count("Frase iniziale.") < 20  # a little of it around the change
+
+
 def test_the_preview_shows_the_first_networks_of_a_large_file(
     client, editor, networks, monkeypatch
 ):
