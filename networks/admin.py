@@ -22,7 +22,13 @@ from . import cache as page_cache
 from . import history
 from .admin_i18n import ItalianAdminMixin
 from .admin_import import NetworkImportExportMixin
-from .forms import DocumentInlineFormSet, MembershipInlineFormSet, NetworkAdminForm, same_names
+from .forms import (
+    DocumentInlineFormSet,
+    MembershipInlineFormSet,
+    NetworkAdminForm,
+    UnixNewlinesField,
+    same_names,
+)
 from .history import Version, field_rows, hold_versions, revert, write_version
 from .models import Document, Feedback, Membership, Network, NetworksPage, Theme
 from .widgets import StashedFileInput
@@ -44,7 +50,20 @@ def in_every_language(*fields):
     ]
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class UnixNewlinesMixin:
+    """
+    Keep the line breaks of text areas as LF, as the demo content, imports and versions have
+    them: browsers send CR LF, so a save that changed nothing changed every text of a few lines,
+    in the history and in the log.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.TextField) or isinstance(kwargs.get("widget"), Textarea):
+            kwargs.setdefault("form_class", UnixNewlinesField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class HistoryAdmin(UnixNewlinesMixin, SimpleHistoryAdmin):
     """
     The project's admin of content with a history: the package's own, whose revert form changes
     nothing without the change permission, with the project's admin styles.
@@ -110,7 +129,7 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MembershipInline(TranslationStackedInline):
+class MembershipInline(UnixNewlinesMixin, TranslationStackedInline):
     model = Membership
     formset = MembershipInlineFormSet
     extra = 0
@@ -124,7 +143,7 @@ KEEP_CHOSEN_FILES = {
 }
 
 
-class DocumentInline(TranslationStackedInline):
+class DocumentInline(UnixNewlinesMixin, TranslationStackedInline):
     model = Document
     formset = DocumentInlineFormSet
     formfield_overrides = KEEP_CHOSEN_FILES

@@ -33,6 +33,14 @@ class MembershipInlineFormSet(BaseInlineFormSet):
             )
 
 
+class UnixNewlinesField(forms.CharField):
+    """A text whose line breaks are stored as LF, however the browser sends them (CR LF)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
 def same_names(network, names):
     """Return {language: the other network with that name} for `names` ({language: name})."""
     found = {}

@@ -346,3 +346,13 @@ class TestTheHistoryPage:
         assert network.history.count() == 1
         save(admin_client, network, summary_it="Nuova sintesi")
         assert "Adesione 2005–" in self.history(admin_client, network)
+
+
+def test_a_save_that_changes_nothing_records_no_change_of_texts(admin_client):
+    # Browsers send text areas' line breaks as CR LF; the content has LF.
+    network = NetworkFactory(description_it="Primo paragrafo.\n\nSecondo paragrafo.")
+    save(admin_client, network, description_it="Primo paragrafo.\r\n\r\nSecondo paragrafo.")
+    network.refresh_from_db()
+    assert network.description_it == "Primo paragrafo.\n\nSecondo paragrafo."
+    latest = network.history.first()
+    assert latest.diff_against(latest.prev_record).changed_fields == []
