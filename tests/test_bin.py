@@ -1,8 +1,13 @@
 """The bin: a deleted network leaves every public output, waits whole, comes back in one click."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from networks.models import Network
 from networks.roles import ADMINISTRATORS, EDITORS
@@ -162,3 +167,14 @@ def test_administrators_delete_one_network_of_the_bin_for_good(client, admin_cli
     client.post(url)
     page = client.get(BIN).content.decode()
     assert "Città educative" not in page and "Altra rete" in page
+
+
+def test_the_bin_dates_each_deletion_in_the_site_s_time_zone(admin_client, network):
+    delete(admin_client, network)
+    records = Network.history.filter(id=network.pk)
+    # Move the whole history back, keeping its order: the deletion stays the latest record.
+    records.update(history_date=F("history_date") - datetime.timedelta(days=330))
+    deleted_at = records.get(history_type="-").history_date
+    shown = date_format(timezone.localtime(deleted_at), "SHORT_DATETIME_FORMAT")
+    assert timezone.localtime(deleted_at).utcoffset() != datetime.timedelta(0)
+    assert shown in admin_client.get(BIN).content.decode()
