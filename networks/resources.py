@@ -780,6 +780,10 @@ def membership_fields(network):
     }
 
 
+def is_translation(field):
+    return hasattr(field, "translated_field")
+
+
 def bulk_update(model, changes, always=()):
     """
     Update the objects of `changes`, pairs of an object and the names of its changed fields:
@@ -790,7 +794,12 @@ def bulk_update(model, changes, always=()):
     """
     groups = defaultdict(list)
     for obj, names in changes:
-        groups[frozenset(names) | frozenset(always)].append(obj)
+        names = {*names, *always}
+        # A translated text also has modeltranslation's original column, which save() fills with
+        # the text in the active language: so does this.
+        originals = {model._meta.get_field(name) for name in names}
+        names |= {field.translated_field.name for field in originals if is_translation(field)}
+        groups[frozenset(names)].append(obj)
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     for names, objects in groups.items():

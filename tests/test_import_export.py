@@ -644,6 +644,15 @@ def test_import_adds_a_network_from_a_new_row(client, editor, networks, file_for
     assert LogEntry.objects.filter(object_id=str(network.pk)).get().is_addition()
 
 
+def test_a_changed_name_is_stored_as_a_save_stores_it(client, editor, networks):
+    rows = read(export(client, CSV), CSV)
+    rows[0]["Nome (IT)"] = "Alleanza dei comuni per il clima"
+    import_file(client, write(rows, CSV), CSV)
+    with connection.cursor() as cursor:  # modeltranslation's column of the untranslated name
+        cursor.execute("SELECT name FROM networks_network WHERE slug = 'alleanza-per-il-clima'")
+        assert cursor.fetchone() == ("Alleanza dei comuni per il clima",)
+
+
 def test_a_theme_name_with_a_comma_is_read_whole(client, editor, networks):
     ThemeFactory(slug="pace", name_it="Pace, diritti umani", name_en="Peace")
     rows = read(export(client, CSV), CSV)
