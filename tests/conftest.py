@@ -1,4 +1,5 @@
 import os
+import tempfile
 
 import pytest
 from django.core.cache import cache
@@ -16,7 +17,7 @@ def pytest_report_header():
 
 
 @pytest.fixture(autouse=True)
-def _test_storages(settings, tmp_path):
+def _test_storages(settings, tmp_path, monkeypatch):
     """
     Keep uploads in a temporary folder, and serve static files without the hashed manifest.
 
@@ -24,6 +25,8 @@ def _test_storages(settings, tmp_path):
     render pages without running it, so WhiteNoise serves from the apps' folders as in DEBUG.
     """
     settings.WHITENOISE_AUTOREFRESH = True
+    # Temporary files (an import's preview, a restore's unpacking) in the test's folder too.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     if "LOCATION" in settings.CACHES["default"] and not settings.REDIS_URL:
         # The file cache of this test only.
         settings.CACHES = {
