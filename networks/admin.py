@@ -263,6 +263,27 @@ class NetworkAdmin(
             "may_forget": request.user.has_perm("networks.empty_bin"),
         }
 
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.say_where_deleted_networks_go(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self.say_where_deleted_networks_go(request)
+
+    def say_where_deleted_networks_go(self, request):
+        self.message_user(
+            request,
+            format_html(
+                _(
+                    'Deleted networks wait in the <a href="{}">bin</a>: '
+                    "they can be restored there as they were."
+                ),
+                reverse("admin:networks_network_bin"),
+            ),
+            messages.INFO,
+        )
+
     def bin_view(self, request):
         """List the deleted networks, each to restore in one click or to delete for good."""
         if not self.has_view_permission(request):

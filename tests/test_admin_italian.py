@@ -402,7 +402,9 @@ def test_bulk_deleting_networks_counts_them(admin_client):
     response = admin_client.post(
         reverse("admin:networks_network_changelist"), {**data, "post": "yes"}, follow=True
     )
-    assert messages_of(response) == ["2 reti eliminate."]
+    bin_note, counted = messages_of(response)
+    assert counted == "2 reti eliminate."
+    assert bin_note.startswith("Le reti eliminate aspettano nel")
 
 
 def test_bulk_deleting_one_theme_counts_it(admin_client):

@@ -78,6 +78,9 @@ def test_a_deleted_network_leaves_the_site_and_waits_in_the_bin(client, admin_cl
 def test_the_delete_page_says_the_network_goes_into_the_bin(admin_client, network):
     page = admin_client.get(reverse("admin:networks_network_delete", args=[network.pk]))
     assert "va nel cestino" in page.content.decode()
+    url = reverse("admin:networks_network_delete", args=[network.pk])
+    after = admin_client.post(url, {"post": "yes"}, follow=True).content.decode()
+    assert f'Le reti eliminate aspettano nel <a href="{BIN}">cestino</a>' in after
 
 
 def test_restoring_brings_the_network_back_as_it_was(client, admin_client, network):
