@@ -210,19 +210,23 @@ def revert(record, user, can_publish):
     return network, notes
 
 
-def field_rows(record, model, hidden=()):
-    """Return (label, value) for each field a version of `model` holds, but `hidden` ones."""
+def shown_fields(model, record, hidden=()):
+    """Yield the fields of `model` a version shows the office: kept, editable, not a key."""
     values = tracked_values(record)
-    rows = []
     for model_field in model._meta.concrete_fields:
         if model_field.attname not in values or not model_field.editable:
             continue
-        if model_field.name in hidden:
+        if model_field.name in hidden or model_field.primary_key or model_field.is_relation:
             continue
-        if model_field.primary_key or model_field.is_relation:
-            continue
-        rows.append((capfirst(model_field.verbose_name), display(model_field, record)))
-    return rows
+        yield model_field
+
+
+def field_rows(record, model, hidden=()):
+    """Return (label, value) for each field a version of `model` holds, but `hidden` ones."""
+    return [
+        (capfirst(model_field.verbose_name), display(model_field, record))
+        for model_field in shown_fields(model, record, hidden)
+    ]
 
 
 def moment(when):
@@ -285,8 +289,12 @@ def delete_logo_files(name):
 
 def binned():
     """Return the deletion records of the networks in the bin, the latest deleted first."""
-    deletions = Network.history.latest_of_each().filter(history_type="-")
-    return deletions.select_related("history_user").order_by("-history_date")
+    # Only the deletions of networks that are not back: the list of networks counts them on
+    # every page, and the latest record of each of all the networks' versions is costly.
+    deletions = Network.history.filter(history_type="-").exclude(
+        id__in=Network.objects.values("id")
+    )
+    return deletions.latest_of_each().select_related("history_user").order_by("-history_date")
 
 
 def last_version(network_id):
@@ -360,12 +368,7 @@ def row_changes(model, before, after, label, hidden=()):
                 }
             )
             continue
-        tracked = tracked_values(new)
-        for model_field in model._meta.concrete_fields:
-            if model_field.name in hidden or model_field.attname not in tracked:
-                continue
-            if model_field.primary_key or model_field.is_relation:
-                continue
+        for model_field in shown_fields(model, new, hidden):
             if getattr(old, model_field.attname) != getattr(new, model_field.attname):
                 changes.append(
                     {
