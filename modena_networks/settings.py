@@ -62,17 +62,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "networks.health.RequestIdMiddleware",
+    "modena_networks.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache, so that cached pages get these headers too.
     "csp.middleware.CSPMiddleware",
-    "networks.middleware.PermissionsPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and languages: a cached page is answered without any of them.
     "networks.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "networks.middleware.AdminLanguageMiddleware",
+    "modena_networks.middleware.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # process_exception runs bottom-up: here it is asked first about a view's database error.
-    "networks.middleware.DatabaseUnavailableMiddleware",
+    "modena_networks.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: answers a locked-out login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -101,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "networks.context_processors.site",
+                "modena_networks.context_processors.site",
             ],
         },
     },
@@ -137,7 +137,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_M
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "networks.health.client_ip"
+AXES_CLIENT_IP_CALLABLE = "modena_networks.clients.client_ip"
 # How many proxies stand in front of the site and append to X-Forwarded-For (one behind a
 # TLS proxy): the visitor's address is read that many entries from the end.
 PROXY_COUNT = int(
@@ -188,7 +188,7 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     # jQuery UI for modeltranslation's tabs, served by us rather than from a CDN.
-    "networks.staticfiles.JQueryUIFinder",
+    "modena_networks.staticfiles.JQueryUIFinder",
 ]
 JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 STORAGES = {
@@ -266,10 +266,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "networks.health.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "modena_networks.logs.RequestIdFilter"}},
     "formatters": {
         "one_line": {
-            "()": "networks.health.OneLineFormatter",
+            "()": "modena_networks.logs.OneLineFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
         }
     },
@@ -338,5 +338,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
-# Features the site never uses, refused to any script that would.
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Features the site never uses, refused to any script that would (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: [] for feature in ["camera", "microphone", "geolocation", "payment", "usb"]
+}

@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from networks import health, views
+from modena_networks import health
+from networks import views
 from networks.sitemaps import sitemaps
 
 urlpatterns = [

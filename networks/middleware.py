@@ -1,35 +1,13 @@
+"""The page cache's middleware: cached pages for visitors, one content change per request."""
+
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponsePermanentRedirect
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
-from django.utils.cache import add_never_cache_headers, get_conditional_response, set_response_etag
+from django.http import HttpResponsePermanentRedirect
+from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
-from django.utils.log import log_response
 
 from . import cache as page_cache
 from .filters import NetworkFilter
 from .signals import one_content_change
-
-
-class AdminLanguageMiddleware:
-    """
-    Show the admin in the office's language (Italian), whatever the browser asks for.
-
-    LocaleMiddleware picks the visitor's language for every page; the admin is a tool for the
-    office, whose staff work in Italian, so its pages switch back to ADMIN_LANGUAGE_CODE.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.path_info.startswith(reverse("admin:index")):
-            translation.activate(settings.ADMIN_LANGUAGE_CODE)
-            request.LANGUAGE_CODE = settings.ADMIN_LANGUAGE_CODE
-        response = self.get_response(request)
-        return response
 
 
 class OneContentChangeMiddleware:
@@ -49,18 +27,6 @@ class OneContentChangeMiddleware:
             return self.get_response(request)
         with one_content_change():
             return self.get_response(request)
-
-
-class PermissionsPolicyMiddleware:
-    """Refuse browser features the site never uses (settings.PERMISSIONS_POLICY)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        return response
 
 
 # The query parameters public pages read: the list's filters and page, the open data's language
@@ -139,38 +105,3 @@ class PublicPageCacheMiddleware:
             and "Cookie" not in response.get("Vary", "")
             and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
         )
-
-
-class DatabaseUnavailableMiddleware:
-    """
-    Answer a view that cannot reach the database with a 503 and the styled error page.
-
-    A database restart or failover lasts seconds: the page says the service is temporarily
-    unavailable, Retry-After says when to try again, and each worker reconnects by itself once
-    the database is back (CONN_HEALTH_CHECKS). The page is rendered without a request, so that
-    nothing in it needs the database. Any other error stays a 500.
-    """
-
-    retry_after_seconds = 30
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
-            return None
-        response = HttpResponse(render_to_string("500.html"), status=503)
-        response["Retry-After"] = str(self.retry_after_seconds)
-        add_never_cache_headers(response)
-        # Logged as Django logs a 500, with the traceback, and only once.
-        log_response(
-            "Service Unavailable: %s",
-            request.path,
-            response=response,
-            request=request,
-            exception=exception,
-        )
-        return response

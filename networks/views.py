@@ -1,6 +1,5 @@
 import csv
 import hashlib
-import ipaddress
 import logging
 
 from django.conf import settings
@@ -19,11 +18,12 @@ from django.views.decorators.http import condition, require_POST, require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from modena_networks.clients import client_ip, visitor_of
+
 from . import cache as page_cache
 from . import opendata, structured_data
 from .filters import NetworkFilter
 from .forms import FeedbackForm
-from .health import client_ip
 from .models import ContentVersion, Document, Network, NetworksPage, Theme
 
 logger = logging.getLogger(__name__)
@@ -257,22 +257,6 @@ def is_cross_site(request):
         return fetch_site not in {"same-origin", "none"}
     origin = request.headers.get("Origin")
     return bool(origin) and origin != request.build_absolute_uri("/").rstrip("/")
-
-
-def visitor_of(address):
-    """
-    Return what stands for one visitor: an IPv4 address, or the /64 of an IPv6 one, which a
-    single home or phone is handed whole (counting each of its addresses would not limit it).
-    """
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 6:
-        if ip.ipv4_mapped is not None:  # ::ffff:192.0.2.1 is an IPv4 visitor
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
 
 
 def over_feedback_limit(request):

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from networks.health import client_ip
+from modena_networks.clients import client_ip
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from networks import health
+from modena_networks import health, logs
 from networks.views import NetworkListView
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +60,9 @@ def test_a_server_error_is_logged_on_one_line_with_its_traceback_and_request_id(
     # The handler LOGGING configures, writing where the test can read it.
     output = io.StringIO()
     handler = logging.StreamHandler(output)
-    handler.addFilter(health.RequestIdFilter())
+    handler.addFilter(logs.RequestIdFilter())
     handler.setFormatter(
-        health.OneLineFormatter(settings.LOGGING["formatters"]["one_line"]["format"])
+        logs.OneLineFormatter(settings.LOGGING["formatters"]["one_line"]["format"])
     )
     logging.getLogger("django.request").addHandler(handler)
     monkeypatch.setattr(NetworkListView, "get_queryset", failing)
