@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     # Bootstrap Italia's CSS, JavaScript, fonts and icons, served as our own static files.
     "bootstrap_italia_template",
     "networks",
+    "feedback",
 ]
 
 MIDDLEWARE = [

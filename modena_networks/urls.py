@@ -39,7 +39,10 @@ urlpatterns = [
     ),
 ]
 
-urlpatterns += i18n_patterns(path("", include("networks.urls")))
+urlpatterns += i18n_patterns(
+    path("", include("networks.urls")),
+    path("", include("feedback.urls")),
+)
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

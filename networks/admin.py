@@ -30,7 +30,7 @@ from .forms import (
     same_names,
 )
 from .history import Version, field_rows, hold_versions, revert, write_version
-from .models import Document, Feedback, Membership, Network, NetworksPage, Theme
+from .models import Document, Membership, Network, NetworksPage, Theme
 from .widgets import StashedFileInput
 
 admin.site.site_header = _("Comune di Modena — Reti internazionali")
@@ -570,19 +570,3 @@ class NetworksPageAdmin(ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin)
     def changelist_view(self, request, extra_context=None):
         page = NetworksPage.load()
         return HttpResponseRedirect(reverse("admin:networks_networkspage_change", args=[page.pk]))
-
-
-@admin.register(Feedback)
-class FeedbackAdmin(ItalianAdminMixin, admin.ModelAdmin):
-    """The visitors' page ratings: read-only, as they were sent."""
-
-    list_display = ["created_at", "path", "language", "rating", "answer", "comment"]
-    list_filter = ["rating", "answer", "language"]
-    search_fields = ["path", "comment"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

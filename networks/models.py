@@ -585,67 +585,6 @@ class SearchDocument(models.Model):
         return f"{self.network} [{self.language}]"
 
 
-class FeedbackAnswer(models.TextChoices):
-    """The reasons the AgID "modello Comuni" rating asks for, after a good or a poor rating."""
-
-    CLEAR = "clear", _("The information was clear")
-    COMPLETE = "complete", _("The information was complete")
-    FOUND = "found", _("I found what I was looking for")
-    EASY = "easy", _("The page was easy to use")
-    OTHER_GOOD = "other-good", _("Other")
-    UNCLEAR = "unclear", _("At times the information was not clear")
-    INCOMPLETE = "incomplete", _("At times the information was not complete")
-    NOT_FOUND = "not-found", _("I did not find what I was looking for")
-    TECHNICAL = "technical", _("I had technical problems")
-    OTHER_BAD = "other-bad", _("Other")
-
-
-POSITIVE_ANSWERS = [
-    FeedbackAnswer.CLEAR,
-    FeedbackAnswer.COMPLETE,
-    FeedbackAnswer.FOUND,
-    FeedbackAnswer.EASY,
-    FeedbackAnswer.OTHER_GOOD,
-]
-NEGATIVE_ANSWERS = [
-    FeedbackAnswer.UNCLEAR,
-    FeedbackAnswer.INCOMPLETE,
-    FeedbackAnswer.NOT_FOUND,
-    FeedbackAnswer.TECHNICAL,
-    FeedbackAnswer.OTHER_BAD,
-]
-# Ratings up to this one are poor: the form asks what went wrong rather than what went well.
-LAST_POOR_RATING = 3
-
-
-class Feedback(models.Model):
-    """A visitor's rating of a public page: how clear its information was, from 1 to 5."""
-
-    path = models.CharField(_("page"), max_length=500)
-    language = models.CharField(_("language"), max_length=15)
-    rating = models.PositiveSmallIntegerField(
-        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    answer = models.CharField(_("reason"), max_length=20, choices=FeedbackAnswer, blank=True)
-    comment = models.CharField(_("comment"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("page rating")
-        verbose_name_plural = _("page ratings")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(rating__gte=1, rating__lte=5),
-                name="%(app_label)s_%(class)s_rating_1_to_5",
-                violation_error_message=_("Choose from 1 to 5 stars."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.path} ({self.rating}/5)"
-
-
 class ContentVersion(models.Model):
     """
     When the public content last changed: any save or deletion of a network, theme, membership,

@@ -15,11 +15,11 @@ EDITOR_PERMISSIONS = {
     ("networks", "membership"): ["view", "add", "change", "delete"],
     ("networks", "document"): ["view", "add", "change", "delete"],
     ("networks", "networkspage"): ["view", "change"],
-    ("networks", "feedback"): ["view"],
+    ("feedback", "feedback"): ["view"],
 }
 
 # Administrators hold every permission of these apps, user management included.
-ADMINISTRATOR_APPS = ["networks", "auth", "admin"]
+ADMINISTRATOR_APPS = ["networks", "feedback", "auth", "admin"]
 
 
 def codename(action, model):

@@ -17,6 +17,5 @@ urlpatterns = [
     path(_("networks/<slug:slug>/"), views.NetworkDetailView.as_view(), name="detail"),
     path(_("themes/<slug:slug>/"), views.ThemeDetailView.as_view(), name="theme"),
     path(_("legal-notes/"), views.LegalNotesView.as_view(), name="legal_notes"),
-    path(_("feedback/"), views.feedback, name="feedback"),
     path(_("open-data/"), views.OpenDataView.as_view(), name="opendata"),
 ]

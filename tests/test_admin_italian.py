@@ -24,8 +24,9 @@ from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import translation
 from django.views.defaults import permission_denied
 
+from feedback.models import Feedback
 from networks.admin_i18n import GENDERS, ItalianAdminMixin
-from networks.models import Feedback, Membership, Network, NetworksPage
+from networks.models import Membership, Network, NetworksPage
 from networks.roles import ADMINISTRATORS, EDITORS
 
 from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
@@ -438,7 +439,7 @@ def test_bulk_delete_actions_name_what_they_delete(admin_client):
         "networks_theme": "Elimina i temi selezionati",
         "networks_membership": "Elimina le adesioni selezionate",
         "networks_document": "Elimina i documenti selezionati",
-        "networks_feedback": "Elimina le valutazioni delle pagine selezionate",
+        "feedback_feedback": "Elimina le valutazioni delle pagine selezionate",
         "auth_user": "Elimina gli utenti selezionati",
         "auth_group": "Elimina i gruppi selezionati",
     }
@@ -463,7 +464,7 @@ def test_lists_and_forms_say_the_name_with_its_article(admin_client):
 
 def test_page_ratings_are_chosen_to_be_viewed(client):
     client.force_login(staff("redattrice", EDITORS))
-    response = client.get(reverse("admin:networks_feedback_changelist"))
+    response = client.get(reverse("admin:feedback_feedback_changelist"))
     assert "<h1>Scegli la valutazione della pagina da visualizzare</h1>" in (
         response.content.decode()
     )

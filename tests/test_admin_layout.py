@@ -85,7 +85,7 @@ PAGES = [
     "/admin/networks/membership/",
     "/admin/networks/document/",
     "/admin/networks/theme/",
-    "/admin/networks/feedback/",
+    "/admin/feedback/feedback/",
 ]
 
 

@@ -11,9 +11,11 @@ import stat
 import tarfile
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from feedback.models import Feedback
 from networks.models import Document, Network
 from networks.validators import DOCUMENT_MAX_BYTES, LOGO_MAX_BYTES
 
@@ -371,3 +373,33 @@ def test_restore_refuses_a_file_that_is_not_a_tar_gz(backup, settings, tmp_path)
     with pytest.raises(CommandError, match="is not a file"):
         call_command("restore", str(tmp_path / "missing.tar.gz"), verbosity=0)
     assert_nothing_restored(settings)
+
+
+def test_a_backup_from_before_the_ratings_had_an_app_of_their_own_restores_them(tmp_path):
+    call_command("loaddata", "demo", verbosity=0)
+    Feedback.objects.create(path="/it/reti/", language="it", rating=4, answer="clear")
+    readers = Group.objects.create(name="Lettori delle valutazioni")
+    readers.permissions.add(Permission.objects.get(codename="view_feedback"))
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", output=str(archive), verbosity=0)
+    # The same archive as `backup` wrote it while the ratings were a model of the networks app.
+    with tarfile.open(archive) as source:
+        members = [
+            (entry, source.extractfile(entry).read() if entry.isfile() else b"") for entry in source
+        ]
+    [data] = [json.loads(content) for entry, content in members if entry.name == "data.json"]
+    old_labels = json.dumps(data).replace('"feedback.feedback"', '"networks.feedback"')
+    old_labels = old_labels.replace('"feedback", "feedback"]', '"networks", "feedback"]')
+    assert '"view_feedback", "networks", "feedback"]' in old_labels
+    content = old_labels.encode()
+    old = [
+        member("data.json", content) if entry.name == "data.json" else (entry, data_bytes)
+        for entry, data_bytes in members
+    ]
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", str(write_archive(tmp_path / "old.tar.gz", old)), verbosity=0)
+    rating = Feedback.objects.get()
+    assert (rating.path, rating.rating, rating.answer) == ("/it/reti/", 4, "clear")
+    readers = Group.objects.get(name="Lettori delle valutazioni")
+    assert [p.codename for p in readers.permissions.all()] == ["view_feedback"]
+    assert readers.permissions.get().content_type.app_label == "feedback"

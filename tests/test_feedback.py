@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from networks.models import Feedback
+from feedback.models import Feedback
 
 from .factories import NetworkFactory, ThemeFactory
 
@@ -135,7 +135,7 @@ def test_only_posts_are_accepted(client):
 
 def test_office_reads_the_ratings_in_the_admin(admin_client):
     Feedback.objects.create(path="/it/reti/", language="it", rating=2, answer="unclear")
-    response = admin_client.get(reverse("admin:networks_feedback_changelist"))
+    response = admin_client.get(reverse("admin:feedback_feedback_changelist"))
     assert response.status_code == 200
     assert "/it/reti/" in response.content.decode()
-    assert admin_client.get(reverse("admin:networks_feedback_add")).status_code == 403
+    assert admin_client.get(reverse("admin:feedback_feedback_add")).status_code == 403

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from networks.models import Feedback, Network, NetworksPage
+from feedback.models import Feedback
+from networks.models import Network, NetworksPage
 from networks.roles import ADMINISTRATORS, EDITORS
 
 from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory

@@ -14,7 +14,8 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from networks.models import Document, Feedback, Membership, Network, NetworksPage, Theme
+from feedback.models import Feedback
+from networks.models import Document, Membership, Network, NetworksPage, Theme
 from networks.roles import ADMINISTRATORS, EDITORS
 
 from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
@@ -33,7 +34,7 @@ def user_in(role):
     if role == VIEWER:
         user.user_permissions.add(
             *Permission.objects.filter(
-                content_type__app_label="networks", codename__startswith="view_"
+                content_type__app_label__in=["networks", "feedback"], codename__startswith="view_"
             )
         )
     else:
@@ -251,7 +252,7 @@ def attempt_on_other_content(client, route, network):
         return NetworksPage.objects.get().title_it == title
     if route in ("read page ratings", "bulk delete page ratings"):
         rating = Feedback.objects.create(path="/it/reti/", language="it", rating=2)
-        changelist = reverse("admin:networks_feedback_changelist")
+        changelist = reverse("admin:feedback_feedback_changelist")
         if route == "read page ratings":
             return client.get(changelist).status_code == 200
         client.post(

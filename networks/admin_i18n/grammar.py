@@ -21,7 +21,7 @@ GENDERS = {
     "networks.membership": FEMININE_VOWEL,  # adesione
     "networks.document": MASCULINE,  # documento
     "networks.networkspage": FEMININE,  # pagina delle reti
-    "networks.feedback": FEMININE,  # valutazione della pagina
+    "feedback.feedback": FEMININE,  # valutazione della pagina
     "networks.searchdocument": MASCULINE,  # testo per la ricerca
     "networks.contentversion": FEMININE,  # versione dei contenuti
     "auth.user": MASCULINE_VOWEL,  # utente

@@ -1,7 +1,39 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from networks.roles import sync_roles
+# A copy of networks.roles as it was when this migration was written, so that the roles can
+# change (a later migration changes them) without changing what this migration does.
+EDITORS = "Redattori"
+ADMINISTRATORS = "Amministratori"
+EDITOR_PERMISSIONS = {
+    ("networks", "network"): ["view", "add", "change", "delete", "publish"],
+    ("networks", "theme"): ["view", "add", "change"],
+    ("networks", "membership"): ["view", "add", "change", "delete"],
+    ("networks", "document"): ["view", "add", "change", "delete"],
+    ("networks", "networkspage"): ["view", "change"],
+    ("networks", "feedback"): ["view"],
+}
+ADMINISTRATOR_APPS = ["networks", "auth", "admin"]
+
+
+def sync_roles(group_model, permission_model):
+    editors, _created = group_model.objects.get_or_create(name=EDITORS)
+    editor_permissions = []
+    for (app_label, model), actions in EDITOR_PERMISSIONS.items():
+        codenames = [f"{action}_{model}" for action in actions]
+        found = permission_model.objects.filter(
+            content_type__app_label=app_label, codename__in=codenames
+        )
+        missing = set(codenames) - {permission.codename for permission in found}
+        if missing:
+            raise LookupError(f"Permissions not found: {sorted(missing)}")
+        editor_permissions.extend(found)
+    editors.permissions.set(editor_permissions)
+
+    administrators, _created = group_model.objects.get_or_create(name=ADMINISTRATORS)
+    administrators.permissions.set(
+        permission_model.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS)
+    )
 
 
 def create_roles(apps, schema_editor):
@@ -15,8 +47,6 @@ def create_roles(apps, schema_editor):
 
 
 def remove_roles(apps, schema_editor):
-    from networks.roles import ADMINISTRATORS, EDITORS
-
     apps.get_model("auth", "Group").objects.filter(name__in=[EDITORS, ADMINISTRATORS]).delete()
 
 

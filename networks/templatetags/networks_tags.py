@@ -7,11 +7,10 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from networks import cache as page_cache
-from networks.models import NEGATIVE_ANSWERS, POSITIVE_ANSWERS, prefetch_card_data
+from networks.models import prefetch_card_data
 
 register = template.Library()
 
@@ -44,28 +43,6 @@ def file_size(document):
         return document.file.size
     except OSError:
         return None
-
-
-@register.inclusion_tag("includes/_feedback.html", takes_context=True)
-def feedback_form(context):
-    """Render the page rating form for the current page."""
-    return {
-        "path": context["request"].path,
-        "answer_groups": [
-            {
-                "step": "positive",
-                "question": _("What did you like best?"),
-                "hint": _("(if you gave 4 or 5 stars)"),
-                "answers": [(answer.value, answer.label) for answer in POSITIVE_ANSWERS],
-            },
-            {
-                "step": "negative",
-                "question": _("Where did you have the most trouble?"),
-                "hint": _("(if you gave 1 to 3 stars)"),
-                "answers": [(answer.value, answer.label) for answer in NEGATIVE_ANSWERS],
-            },
-        ],
-    }
 
 
 @register.simple_tag

@@ -93,9 +93,35 @@ def checked_data(member, source):
         data = json.loads(content)
     except ValueError as error:
         raise Refused(f"it is not JSON: {error}") from None
-    if not isinstance(data, list):
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise Refused("it is not the list of objects `dumpdata` writes")
-    return content
+    return json.dumps(with_current_labels(data)).encode()
+
+
+# Models that moved to another app since a backup may have been written: (old label, new label).
+MOVED_MODELS = {("networks", "feedback"): ("feedback", "feedback")}
+
+
+def with_current_labels(data):
+    """Return `data` with the models that moved, and the permissions on them, under their new
+    app: a backup written before the move restores as well as a new one."""
+    for item in data:
+        app_label, _dot, model = str(item.get("model", "")).partition(".")
+        if (app_label, model) in MOVED_MODELS:
+            item["model"] = ".".join(MOVED_MODELS[app_label, model])
+        fields = item.get("fields")
+        if isinstance(fields, dict) and isinstance(fields.get("permissions"), list):
+            fields["permissions"] = [moved_permission(key) for key in fields["permissions"]]
+    return data
+
+
+def moved_permission(natural_key):
+    """Return a permission's natural key, [codename, app label, model], after the moves."""
+    if isinstance(natural_key, list) and len(natural_key) == 3:
+        codename, app_label, model = natural_key
+        if (app_label, model) in MOVED_MODELS:
+            return [codename, *MOVED_MODELS[app_label, model]]
+    return natural_key
 
 
 def checked_content(member, source):
