@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "bootstrap_italia_template",
     "networks",
     "feedback",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -237,7 +238,9 @@ def code_digest(*folders):
 
 
 RELEASE = os.environ.get("DJANGO_RELEASE") or code_digest(
-    BASE_DIR / "modena_networks", BASE_DIR / "networks", BASE_DIR / "templates", BASE_DIR / "locale"
+    *(BASE_DIR / folder for folder in ["modena_networks", "networks", "feedback", "opendata"]),
+    BASE_DIR / "templates",
+    BASE_DIR / "locale",
 )
 
 # Cache: Redis when REDIS_URL is set (redis://127.0.0.1:6379/0), else files in DJANGO_CACHE_DIR.

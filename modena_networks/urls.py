@@ -8,6 +8,7 @@ from django.urls import include, path, re_path
 from modena_networks import health
 from networks import views
 from networks.sitemaps import sitemaps
+from opendata import urls as opendata_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,8 +28,7 @@ urlpatterns = [
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),
-    path("opendata/networks.csv", views.opendata_csv, name="opendata_csv"),
-    path("opendata/networks.json", views.opendata_json, name="opendata_json"),
+    *opendata_urls.files,
     # The documents' storage gives their files URLs under PRIVATE_MEDIA_URL, served here.
     # Only names networks.uploads gives documents: a hex digest and ".pdf". Anything else is not
     # found without a query (PostgreSQL refuses some characters outright, such as NUL).
@@ -42,6 +42,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("networks.urls")),
     path("", include("feedback.urls")),
+    path("", include("opendata.urls")),
 )
 
 if settings.DEBUG:

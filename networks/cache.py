@@ -13,6 +13,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import condition
+
+from .models import ContentVersion
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +56,6 @@ def cache_failed():
 
 def content_version():
     """Return the current content version, from the cache or else from the database."""
-    from .models import ContentVersion
-
     version = cache.get(VERSION_KEY)
     if version is None:
         version = f"{ContentVersion.current().timestamp():.6f}"
@@ -61,8 +63,15 @@ def content_version():
     return version
 
 
-def content_changed(changed_at):
-    """Move the cached content version: now, and again once the change is committed."""
+def content_changed():
+    """
+    Record that the public content changed now: in the database, and in the cache, now and
+    again once the change is committed.
+    """
+    changed_at = timezone.now()
+    ContentVersion.objects.update_or_create(
+        pk=ContentVersion.SINGLETON_PK, defaults={"changed_at": changed_at}
+    )
     version = f"{changed_at.timestamp():.6f}"
 
     def publish():
@@ -75,6 +84,19 @@ def content_changed(changed_at):
     # built from the old data in the meantime is not kept under the new version.
     publish()
     transaction.on_commit(publish)
+
+
+def content_etag(request, *args, **kwargs):
+    return f"{ContentVersion.current().timestamp():.6f}"
+
+
+def content_last_modified(request, *args, **kwargs):
+    return ContentVersion.current()
+
+
+# ETag and Last-Modified from the content version: a client that has the current data gets a
+# 304 without the data being read or built again.
+conditional = condition(etag_func=content_etag, last_modified_func=content_last_modified)
 
 
 def remember(name, parts, build, timeout=3600):

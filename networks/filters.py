@@ -2,12 +2,17 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
-from django.utils.translation import get_language
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import cache as page_cache
 from . import search
 from .models import FIRST_YEAR, LAST_YEAR, Network, Theme
+
+# Parameters that are not filters: they say how to show the results, not which ones.
+NOT_FILTERS = {"page", "order"}
 
 YEAR_WIDGET = forms.NumberInput(
     attrs={"class": "form-control", "min": FIRST_YEAR, "max": LAST_YEAR}
@@ -71,3 +76,63 @@ class NetworkFilter(django_filters.FilterSet):
             return queryset
         chosen = Network.themes.through.objects.filter(network=OuterRef("pk"), theme__in=themes)
         return queryset.filter(Exists(chosen))
+
+    def theme_facets(self):
+        """
+        Return every theme with `network_count`: how many networks it would show with the other
+        filters as they are, and `chosen` when it is one of the themes filtered on.
+        """
+        others = self.data.copy()
+        for name in ["theme", *NOT_FILTERS]:
+            others.pop(name, None)
+
+        def count():
+            without_themes = NetworkFilter(
+                others, queryset=Network.objects.published().with_joined_year()
+            ).qs
+            networks = Q(networks__in=without_themes.values("pk"))
+            return list(Theme.objects.annotate(network_count=Count("networks", filter=networks)))
+
+        # Counting means reading every network: done once per set of filters until the content
+        # changes, rather than on every page (a page of results, another order…).
+        filters = sorted((name, sorted(values)) for name, values in others.lists())
+        parts = f"{get_language()}?{urlencode(filters, doseq=True)}"
+        themes = page_cache.remember("theme-facets", parts, count)
+        chosen = set(self.data.getlist("theme"))
+        for theme in themes:
+            theme.chosen = theme.slug in chosen
+        return themes
+
+    def chips(self):
+        """Return the filters in force as chips: a label and the address without that filter."""
+        form = self.form
+        if not form.is_bound or not hasattr(form, "cleaned_data"):
+            return []
+        data = form.cleaned_data
+        chips = []
+        if data.get("q"):
+            chips.append((gettext("Words: “%(words)s”") % {"words": data["q"]}, "q", None))
+        for theme in data.get("theme") or []:
+            chips.append((theme.name, "theme", theme.slug))
+        if data.get("scope"):
+            chips.append((Network.Scope(data["scope"]).label, "scope", None))
+        if data.get("joined_after") is not None:
+            label = gettext("Joined from %(year)s") % {"year": int(data["joined_after"])}
+            chips.append((label, "joined_after", None))
+        if data.get("joined_before") is not None:
+            label = gettext("Joined up to %(year)s") % {"year": int(data["joined_before"])}
+            chips.append((label, "joined_before", None))
+        return [
+            {"label": label, "remove_url": self.url_without(name, value)}
+            for label, name, value in chips
+        ]
+
+    def url_without(self, name, value=None):
+        query = self.data.copy()
+        query.pop("page", None)
+        if value is None:
+            query.pop(name, None)
+        else:
+            query.setlist(name, [item for item in query.getlist(name) if item != value])
+        encoded = query.urlencode()
+        return f"{self.request.path}?{encoded}" if encoded else self.request.path

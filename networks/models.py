@@ -588,7 +588,7 @@ class SearchDocument(models.Model):
 class ContentVersion(models.Model):
     """
     When the public content last changed: any save or deletion of a network, theme, membership,
-    document or the networks page moves it (networks.signals).
+    document or the networks page moves it (networks.cache.content_changed).
 
     One row. Conditional GET (ETag, Last-Modified) answers from it without building the page.
     """
@@ -604,14 +604,6 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return self.changed_at.isoformat()
-
-    @classmethod
-    def touch(cls):
-        from .cache import content_changed
-
-        changed_at = timezone.now()
-        cls.objects.update_or_create(pk=cls.SINGLETON_PK, defaults={"changed_at": changed_at})
-        content_changed(changed_at)
 
     @classmethod
     def current(cls):

@@ -59,12 +59,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 from tablib import Dataset
 
+from . import cache as page_cache
 from .formulas import FORMULA_STARTS, escape_formula, unescape_formula
 from .models import (
     FIRST_YEAR,
     LAST_YEAR,
     YEAR_RANGE_MESSAGE,
-    ContentVersion,
     Membership,
     Network,
     Theme,
@@ -761,7 +761,7 @@ def write(networks, user):
         write_versions(Network, new, changed, user, now)
         write_versions(Membership, new_memberships, changed_memberships, user, now)
         index_networks(networks)
-    ContentVersion.touch()
+    page_cache.content_changed()
 
 
 def network_fields(network):

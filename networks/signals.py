@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from . import cache as page_cache
 from .history import record_version
-from .models import ContentVersion, Document, Membership, Network, NetworksPage, Theme
+from .models import Document, Membership, Network, NetworksPage, Theme
 from .search import index_network
 
 MUTED = contextvars.ContextVar("networks_signals_muted", default=False)
@@ -93,7 +94,7 @@ def one_content_change():
     finally:
         BATCH.reset(token)
         if changes:  # also after an error: whatever was written before it may have stayed
-            ContentVersion.touch()
+            page_cache.content_changed()
 
 
 @receiver(post_save, sender=Network)
@@ -112,6 +113,6 @@ def content_changed(sender, action=None, **kwargs):
         return  # m2m_changed says so before and after: the change is after
     changes = BATCH.get()
     if changes is None:
-        ContentVersion.touch()
+        page_cache.content_changed()
     else:
         changes.append(sender)

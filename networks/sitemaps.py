@@ -75,7 +75,7 @@ class ThemeSitemap(TranslatedSitemap):
 
 class PageSitemap(TranslatedSitemap):
     def items(self):
-        return ["networks:list", "networks:opendata", "networks:legal_notes"]
+        return ["networks:list", "opendata:page", "networks:legal_notes"]
 
     def location(self, name):
         return reverse(name)

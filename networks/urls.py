@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from . import views
+from .cache import conditional
 from .feeds import NetworkFeed
 
 app_name = "networks"
@@ -13,9 +14,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="networks:list"), name="home"),
     path(_("networks/"), views.NetworkListView.as_view(), name="list"),
     # Before the detail page, whose slug would otherwise take "feed".
-    path(_("networks/feed/"), views.conditional(NetworkFeed()), name="feed"),
+    path(_("networks/feed/"), conditional(NetworkFeed()), name="feed"),
     path(_("networks/<slug:slug>/"), views.NetworkDetailView.as_view(), name="detail"),
     path(_("themes/<slug:slug>/"), views.ThemeDetailView.as_view(), name="theme"),
     path(_("legal-notes/"), views.LegalNotesView.as_view(), name="legal_notes"),
-    path(_("open-data/"), views.OpenDataView.as_view(), name="opendata"),
 ]

@@ -5,7 +5,8 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from networks.models import ContentVersion, Network
+from networks import cache as page_cache
+from networks.models import Network
 
 from .factories import MembershipFactory, NetworkFactory, ThemeFactory
 from .test_history import change_form_data
@@ -16,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def touches():
-    with mock.patch.object(ContentVersion, "touch", wraps=ContentVersion.touch) as touch:
+    with mock.patch.object(
+        page_cache, "content_changed", wraps=page_cache.content_changed
+    ) as touch:
         yield touch
 
 

@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
+from networks import cache as page_cache
 from networks.models import (
-    ContentVersion,
     Document,
     Membership,
     Network,
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             self.remove_synthetic()
             themes = self.themes()
             created = self.create_networks(networks, themes, rng)
-            ContentVersion.touch()
+            page_cache.content_changed()
         self.stdout.write(f"{created} synthetic networks.")
 
     def remove_synthetic(self):

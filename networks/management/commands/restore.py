@@ -25,7 +25,8 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 from django.utils import translation
 
-from networks.models import ContentVersion, Network
+from networks import cache as page_cache
+from networks.models import Network
 from networks.search import reindex_all
 from networks.signals import muted
 from networks.uploads import LOGO_FOLDER
@@ -198,5 +199,5 @@ class Command(BaseCommand):
                         shutil.copyfile(path, destination)
         # loaddata ran with the signals muted and put back the backup's content version: move
         # it, so that no page cached before shows the old content.
-        ContentVersion.touch()
+        page_cache.content_changed()
         self.stdout.write(f"Restored {archive}")

@@ -14,8 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from .formulas import escape_formula
-from .models import Network
+from networks.formulas import escape_formula
+from networks.models import Network
 
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 TRANSLATED = ["name", "summary", "description", "key_facts"]

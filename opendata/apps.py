@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpendataConfig(AppConfig):
+    """The networks as open data: datasets, their description, no models of its own."""
+
+    name = "opendata"
+    verbose_name = _("Open data")

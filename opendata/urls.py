@@ -1,0 +1,18 @@
+"""The open data page, in each language, and its files, at one address for every language."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+app_name = "opendata"
+
+urlpatterns = [
+    path(_("open-data/"), views.OpenDataView.as_view(), name="page"),
+]
+
+# At the root, without a language prefix: reusers' scripts and catalogues link to them.
+files = [
+    path("opendata/networks.csv", views.opendata_csv, name="opendata_csv"),
+    path("opendata/networks.json", views.opendata_json, name="opendata_json"),
+]
