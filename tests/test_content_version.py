@@ -3,6 +3,7 @@
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from networks import cache as page_cache
@@ -78,3 +79,41 @@ def test_the_page_shows_the_change_after_the_save(client, admin_client):
         change_form_data(network, summary_it="Sintesi dopo"),
     )
     assert "Sintesi dopo" in client.get(network.get_absolute_url()).content.decode()
+
+
+def listed(client):
+    """Return the list page as a visitor gets it (from the page cache once it is there)."""
+    return client.get("/it/reti/").content.decode()
+
+
+def restore_a_backup_with(name, tmp_path):
+    NetworkFactory(name_it=name)
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", output=str(archive), verbosity=0)
+    Network.objects.all().delete()
+    return lambda: call_command("restore", str(archive), verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("command", "shows"),
+    [
+        (lambda tmp_path: lambda: call_command("loaddata", "demo", verbosity=0), "Eurodesk"),
+        (lambda tmp_path: lambda: call_command("load_demo_content", verbosity=0), "Eurodesk"),
+        (
+            lambda tmp_path: lambda: call_command("populate_synthetic", networks=3, verbosity=0),
+            "Adriatic",
+        ),
+        (lambda tmp_path: restore_a_backup_with("Rete da ripristinare", tmp_path), "ripristinare"),
+    ],
+    ids=["loaddata", "load_demo_content", "populate_synthetic", "restore"],
+)
+def test_every_command_that_writes_content_shows_on_pages_cached_before(
+    client, tmp_path, command, shows
+):
+    run = command(tmp_path)
+    before = listed(client)
+    assert shows not in before
+    assert listed(client) == before  # now from the page cache
+    run()
+    assert shows in listed(client)
