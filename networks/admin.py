@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import Q
 from django.forms import CheckboxSelectMultiple, Textarea
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -19,7 +20,7 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import cache as page_cache
-from . import history
+from . import history, search
 from .admin_i18n import ItalianAdminMixin
 from .admin_import import NetworkImportExportMixin
 from .forms import (
@@ -183,12 +184,8 @@ class NetworkAdmin(
     change_list_template = "admin/networks/network/change_list.html"  # a link to the bin
     list_filter = ["status", "scope", "themes", JoinedDecadeFilter, MissingTranslationFilter]
     actions = ["publish", "unpublish"]
-    search_fields = [
-        "acronym",
-        "slug",
-        "promoter",
-        *in_every_language("name", "summary", "description"),
-    ]
+    # The site's search, in every language (get_search_results), and the page address.
+    search_fields = ["slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MembershipInline, DocumentInline]
@@ -206,6 +203,18 @@ class NetworkAdmin(
         ),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        """
+        Find networks as the site does, accents and capitals aside, in every language, or by
+        their address.
+        """
+        if not search_term.strip():
+            return queryset, False
+        languages = [code for code, _name in settings.LANGUAGES]
+        found = search.matching(queryset, search_term, languages).values("pk")
+        by_address = Q(slug__icontains=search_term.strip())
+        return queryset.filter(Q(pk__in=found) | by_address), False
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_joined_year().with_themes()

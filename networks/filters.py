@@ -58,7 +58,8 @@ class NetworkFilter(django_filters.FilterSet):
             "joined_year": _("Year joined (oldest first)"),
             "-joined": _("Year joined (newest first)"),
         },
-        empty_label=None,
+        # The default: with words, the most relevant first; without, by name.
+        empty_label=_("Relevance"),
         null_label=None,
     )
 
@@ -67,7 +68,10 @@ class NetworkFilter(django_filters.FilterSet):
         fields = []
 
     def filter_words(self, queryset, name, value):
-        return search.matching(queryset, value, get_language())
+        found = search.matching(queryset, value, [get_language()])
+        if found is queryset:  # no word to search for
+            return queryset
+        return found.order_by("-relevance", *queryset.query.order_by)
 
     def filter_themes(self, queryset, name, themes):
         # A network matches any of the themes chosen. A join on the many-to-many table would
@@ -136,3 +140,30 @@ class NetworkFilter(django_filters.FilterSet):
             query.setlist(name, [item for item in query.getlist(name) if item != value])
         encoded = query.urlencode()
         return f"{self.request.path}?{encoded}" if encoded else self.request.path
+
+    def suggestion(self):
+        """
+        Return, for words that match nothing, the query with each replaced by the nearest word
+        of the index ("clma" -> "clima") and its address; None if there is nothing to offer.
+        """
+        query = self.form.cleaned_data.get("q") if self.is_valid() else None
+        if not query:
+            return None
+        language = get_language()
+        missing = search.unmatched(query, language)
+        if not missing:
+            return None
+        known = page_cache.remember(
+            "search-vocabulary", language, lambda: search.vocabulary(language)
+        )
+        replaced = {word: search.suggestion(word, known) for word in missing}
+        if not any(replaced.values()):
+            return None
+        # A word with nothing near it is left out: the query offered finds something.
+        suggested = " ".join(
+            replaced.get(word, word) for word in search.words(query) if replaced.get(word, word)
+        )
+        data = self.data.copy()
+        data["q"] = suggested
+        data.pop("page", None)
+        return {"query": suggested, "url": f"{self.request.path}?{data.urlencode()}"}

@@ -564,15 +564,18 @@ class NetworksPage(models.Model):
 
 class SearchDocument(models.Model):
     """
-    The words of a network in one language, folded for accent- and case-insensitive search.
+    The words of a network in one language, folded and stemmed, in three fields by weight.
 
-    Kept up to date by networks.search on every save of a network or membership; languages
-    without a translation get the Italian text, so a search in English finds untranslated networks.
+    Kept up to date by networks.search on every change of a network, its themes or memberships;
+    languages without a translation get the Italian text, so a search in English finds
+    untranslated networks.
     """
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="search_documents")
     language = models.CharField(max_length=15)
-    text = models.TextField()
+    title = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
 
     class Meta:
         constraints = [

@@ -1,22 +1,52 @@
 """
-Accent- and case-insensitive word search over the networks, the same on SQLite and PostgreSQL.
+Word search over the networks, in each language, the same on SQLite and PostgreSQL.
 
-Neither database folds accents the same way (SQLite cannot at all), so the text is folded in
-Python when it is saved, into one SearchDocument per network and language, and the visitor's words
-are folded the same way before they are matched.
+Neither database folds accents or stems words the same way (SQLite does neither), so the text is
+prepared in Python when it is saved, into one SearchDocument per network and language, and the
+visitor's words are prepared the same way before they are matched.
+
+A document holds three fields, by weight: the title (name, acronym, theme names), the summary,
+and the body (description, key facts, promoter, the memberships' sector and public notes). Each
+is a list of tokens between spaces: every folded word (" citta ") and every word's stem after a
+tilde (" ~citt "). A word of the query matches the beginning of a word (" interc" finds
+"interculturali", never the inside of "parte") or a word with the same stem ("musei" for
+"museo", "cities" for "city"); a long stem, also the stems it begins (MIN_PREFIX_STEM).
 """
 
+import functools
+import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from types import SimpleNamespace
 
+import snowballstemmer
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from modeltranslation.utils import build_localized_fieldname
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from .models import Membership, Network, SearchDocument
 
-SEARCHED_FIELDS = ["name", "acronym", "summary", "description"]
+# The fields of a document, each with its weight in the ranking, and what each is made of.
+FIELDS = {"title": 3, "summary": 2, "body": 1}
+NETWORK_FIELDS = {
+    "title": ["name", "acronym"],
+    "summary": ["summary"],
+    "body": ["description", "key_facts", "promoter"],
+}
+MEMBERSHIP_FIELDS = ["sector", "public_notes"]
+
+# Snowball's name of each language of the site; another language is searched without stems.
+STEMMERS = {"it": "italian", "en": "english", "fr": "french", "de": "german", "es": "spanish"}
+STEM_MARK = "~"
+
+# Each word is one condition of the query: a bound keeps a pasted paragraph from building a
+# query the database refuses (SQLite stops at an expression depth of 1,000).
+MAX_WORDS = 10
+# Words this far (in edit distance) from a word of the index are offered instead of it.
+MAX_TYPO_DISTANCE = 2
 
 
 def fold(text):
@@ -26,22 +56,50 @@ def fold(text):
     return " ".join(bare.casefold().split())
 
 
-# Each word is one subquery: a bound keeps a pasted paragraph from building a query the
-# database refuses (SQLite stops at an expression depth of 1,000).
-MAX_WORDS = 10
+def tokens(text):
+    """Return the folded words of `text`: letters and digits, split at anything else."""
+    return re.findall(r"[^\W_]+", fold(text))
+
+
+@functools.cache
+def stemmer(language):
+    name = STEMMERS.get(language)
+    return snowballstemmer.stemmer(name) if name else None
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem(word, language):
+    """
+    Return the stem of `word` (folded) in `language`: "musei" -> "mus", "cities" -> "citi".
+
+    Snowball keeps the last vowel of short Italian words ("arte", "arti"): it is dropped, so that
+    singular and plural share a stem.
+    """
+    found = stemmer(language)
+    root = found.stemWord(word) if found else word
+    if len(root) > 3 and root[-1] in "aeiou":
+        root = root[:-1]
+    return root
+
+
+def indexed(text, language):
+    """Return `text` as a document field: its words, then their stems, between spaces."""
+    words = list(dict.fromkeys(tokens(text)))
+    stems = list(dict.fromkeys(STEM_MARK + stem(word, language) for word in words))
+    return f" {' '.join([*words, *stems])} " if words else ""
 
 
 def words(query):
-    """Return the distinct folded words of `query`, at most MAX_WORDS of them."""
-    return list(dict.fromkeys(fold(query).split()))[:MAX_WORDS]
+    """Return the distinct folded words of `query` (at most MAX_WORDS), without single letters."""
+    return [word for word in dict.fromkeys(tokens(query)) if len(word) > 1][:MAX_WORDS]
 
 
 def text_in(obj, field, language):
     """
     Return `field` of `obj` in `language`, else in Italian, else untranslated.
 
-    Reads the columns themselves rather than modeltranslation's descriptors, so that migrations'
-    historical models can use it too.
+    Reads the columns themselves rather than modeltranslation's descriptors, so that bulk work
+    with plain values can use it too.
     """
     for name in (f"{field}_{language}", f"{field}_{settings.LANGUAGE_CODE}", field):
         value = getattr(obj, name, None)
@@ -50,40 +108,50 @@ def text_in(obj, field, language):
     return ""
 
 
-def document_text(network, memberships, language):
-    parts = [text_in(network, field, language) for field in SEARCHED_FIELDS]
-    parts += [text_in(membership, "sector", language) for membership in memberships]
-    return fold(" ".join(parts))
+def document(network, themes, memberships, language):
+    """Return the fields of the search document of `network` in `language`."""
+    parts = {
+        name: [text_in(network, field, language) for field in fields]
+        for name, fields in NETWORK_FIELDS.items()
+    }
+    parts["title"] += [text_in(theme, "name", language) for theme in themes]
+    parts["body"] += [
+        text_in(membership, field, language)
+        for membership in memberships
+        for field in MEMBERSHIP_FIELDS
+    ]
+    return {name: indexed(" ".join(texts), language) for name, texts in parts.items()}
 
 
 def index_network(network):
     """Rebuild the search documents of `network`, one per language of the site."""
-    memberships = list(Membership.objects.filter(network=network))
-    for language, _name in settings.LANGUAGES:
-        SearchDocument.objects.update_or_create(
-            network=network,
-            language=language,
-            defaults={"text": document_text(network, memberships, language)},
-        )
+    index_networks([network])
 
 
 def index_networks(networks, batch_size=500):
     """
-    Rebuild the search documents of `networks` (saved, a list) in a few queries, for bulk work
-    such as an import: what index_network() does for one network, for all of them at once.
+    Rebuild the search documents of `networks` (saved, a list) in a few queries: for one
+    network after a save, and for bulk work such as an import.
     """
     ids = [network.pk for network in networks]
-    sectors = [build_localized_fieldname("sector", code) for code, _name in settings.LANGUAGES]
+    translated = [
+        build_localized_fieldname(field, code)
+        for field in MEMBERSHIP_FIELDS
+        for code, _name in settings.LANGUAGES
+    ]
     memberships = defaultdict(list)
-    for values in Membership.objects.filter(network__in=ids).values("network_id", *sectors):
+    for values in Membership.objects.filter(network__in=ids).values("network_id", *translated):
         memberships[values["network_id"]].append(SimpleNamespace(**values))
+    themes = defaultdict(list)
+    for link in Network.themes.through.objects.filter(network__in=ids).select_related("theme"):
+        themes[link.network_id].append(link.theme)
     SearchDocument.objects.filter(network__in=ids).delete()
     SearchDocument.objects.bulk_create(
         [
             SearchDocument(
                 network=network,
                 language=language,
-                text=document_text(network, memberships[network.pk], language),
+                **document(network, themes[network.pk], memberships[network.pk], language),
             )
             for network in networks
             for language, _name in settings.LANGUAGES
@@ -92,16 +160,83 @@ def index_networks(networks, batch_size=500):
     )
 
 
-def matching(queryset, query, language):
-    """Filter `queryset` to the networks whose text in `language` holds every word of `query`."""
-    for word in words(query):
-        documents = SearchDocument.objects.filter(
-            network=OuterRef("pk"), language=language, text__contains=word
+def reindex_all(batch_size=500):
+    """Rebuild every search document (after a restore, or by `manage.py rebuild_search_index`)."""
+    networks = Network.objects.order_by("pk")
+    for start in range(0, networks.count(), batch_size):
+        index_networks(list(networks[start : start + batch_size]), batch_size)
+
+
+# A stem this long also finds the longer stems it begins ("creativa" -> "creat" finds "creative"
+# -> "creativ", which Snowball stems apart); a shorter one only itself, or "arte" would find
+# "artigianato".
+MIN_PREFIX_STEM = 5
+
+
+def word_matches(field, word, language):
+    """Return the condition: `field` has a word beginning with `word`, or `word`'s stem."""
+    root = stem(word, language)
+    end = "" if len(root) >= MIN_PREFIX_STEM else " "
+    return Q(**{f"{field}__contains": f" {word}"}) | Q(
+        **{f"{field}__contains": f" {STEM_MARK}{root}{end}"}
+    )
+
+
+def matching(queryset, query, languages):
+    """
+    Filter `queryset` to the networks whose document in one of `languages` has every word of
+    `query`, annotated with `relevance`: for each word, the weight of the first field it is in.
+    """
+    found = words(query)
+    if not found:
+        return queryset
+    documents = SearchDocument.objects.filter(network=OuterRef("pk"), language__in=languages)
+    scores = []
+    for word in found:
+        conditions = {
+            field: Q(
+                *[word_matches(field, word, language) for language in languages], _connector=Q.OR
+            )
+            for field in FIELDS
+        }
+        documents = documents.filter(Q(*conditions.values(), _connector=Q.OR))
+        scores.append(
+            Case(
+                *[When(conditions[field], then=Value(weight)) for field, weight in FIELDS.items()],
+                default=Value(0),
+                output_field=IntegerField(),
+            )
         )
-        queryset = queryset.filter(Exists(documents))
-    return queryset
+    relevance = documents.annotate(relevance=sum(scores[1:], scores[0])).order_by("-relevance")
+    return queryset.annotate(
+        relevance=Coalesce(Subquery(relevance.values("relevance")[:1]), Value(0))
+    ).filter(relevance__gt=0)
 
 
-def reindex_all():
-    for network in Network.objects.all():
-        index_network(network)
+def unmatched(query, language):
+    """Return the words of `query` that no document in `language` has."""
+    documents = SearchDocument.objects.filter(language=language)
+    return [
+        word
+        for word in words(query)
+        if not documents.filter(
+            Q(*[word_matches(field, word, language) for field in FIELDS], _connector=Q.OR)
+        ).exists()
+    ]
+
+
+def vocabulary(language):
+    """Return the words of the documents in `language`, the most frequent first."""
+    counts = Counter()
+    for fields in SearchDocument.objects.filter(language=language).values_list(*FIELDS):
+        for text in fields:
+            counts.update(token for token in text.split() if not token.startswith(STEM_MARK))
+    return [word for word, _count in counts.most_common()]
+
+
+def suggestion(word, known_words):
+    """Return the word of `known_words` nearest to `word` (a typo), or None if none is near."""
+    found = process.extractOne(
+        word, known_words, scorer=Levenshtein.distance, score_cutoff=MAX_TYPO_DISTANCE
+    )
+    return found[0] if found else None

@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from . import cache as page_cache
 from .history import record_version
 from .models import Document, Membership, Network, NetworksPage, Theme
-from .search import index_network
+from .search import index_network, index_networks
 
 MUTED = contextvars.ContextVar("networks_signals_muted", default=False)
 
@@ -61,6 +61,36 @@ def index_network_of_deleted_membership(sender, instance, origin=None, **kwargs)
     )
     if not deleting_networks:
         index_network(instance.network)
+
+
+@receiver(m2m_changed, sender=Network.themes.through)
+@unless_muted
+def index_networks_of_changed_themes(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:  # a network's themes
+        index_network(instance)
+    elif pk_set:  # a theme's networks (a cleared theme's are reindexed by its deletion)
+        index_networks(list(Network.objects.filter(pk__in=pk_set)))
+
+
+@receiver(post_save, sender=Theme)
+@unless_muted
+def index_networks_of_saved_theme(sender, instance, raw=False, **kwargs):
+    # Theme names are searched. A theme that `loaddata` saves has no networks yet.
+    if not raw:
+        index_networks(list(instance.networks.all()))
+
+
+@receiver(pre_delete, sender=Theme)
+def remember_the_networks_of_a_theme(sender, instance, **kwargs):
+    instance.networks_before_deletion = list(instance.networks.all())
+
+
+@receiver(post_delete, sender=Theme)
+@unless_muted
+def index_networks_of_deleted_theme(sender, instance, **kwargs):
+    index_networks(getattr(instance, "networks_before_deletion", []))
 
 
 @receiver(pre_delete, sender=Network)

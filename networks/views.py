@@ -67,6 +67,8 @@ class NetworkListView(FilterView):
         context["theme_facets"] = self.filterset.theme_facets()
         context["active_filters"] = self.filterset.chips()
         context["is_filtered"] = bool(context["active_filters"])
+        if not page.object_list:
+            context["suggestion"] = self.filterset.suggestion()
         context["structured_data"] = structured_data.collection(
             networks_page.title, page.object_list, self.request, page.start_index()
         )

@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from networks import admin_import, resources
+from networks import admin_import, resources, search
 from networks.admin_import import PendingFiles
 from networks.formulas import FORMULA_STARTS, escape_formula, unescape_formula
 from networks.history import Version
@@ -640,7 +640,7 @@ def test_import_adds_a_network_from_a_new_row(client, editor, networks, file_for
     membership = network.memberships.get()
     assert membership.joined_year == 2007
     assert membership.annual_fee == Decimal("1200.00")
-    assert network.search_documents.filter(text__contains="politiche giovanili").exists()
+    assert search.matching(Network.objects.all(), "politiche giovanili", ["it"]).get() == network
     assert LogEntry.objects.filter(object_id=str(network.pk)).get().is_addition()
 
 

@@ -9,7 +9,6 @@ content version) is done here in bulk too.
 
 import random
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -20,10 +19,9 @@ from networks.models import (
     Document,
     Membership,
     Network,
-    SearchDocument,
     Theme,
 )
-from networks.search import document_text
+from networks.search import index_networks
 from networks.signals import muted
 
 PREFIX = "synthetic-"
@@ -86,24 +84,14 @@ class Command(BaseCommand):
             networks = Network.objects.bulk_create(
                 [self.network(number, rng) for number in numbers]
             )
-            memberships = Membership.objects.bulk_create(
-                [self.membership(network, rng) for network in networks]
-            )
+            Membership.objects.bulk_create([self.membership(network, rng) for network in networks])
             links = [
                 Network.themes.through(network_id=network.pk, theme_id=theme.pk)
                 for network in networks
                 for theme in rng.sample(themes, rng.randint(1, 3))
             ]
             Network.themes.through.objects.bulk_create(links)
-            SearchDocument.objects.bulk_create(
-                SearchDocument(
-                    network=network,
-                    language=language,
-                    text=document_text(network, [membership], language),
-                )
-                for network, membership in zip(networks, memberships, strict=True)
-                for language, _name in settings.LANGUAGES
-            )
+            index_networks(networks)
             for network in networks[::DOCUMENT_EVERY]:
                 document = Document(
                     network=network,
