@@ -17,6 +17,16 @@ def pytest_report_header():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """
+    Hash passwords with MD5 in the tests: each login and each user made costs a hash.
+
+    Production keeps Django's default, PBKDF2 (test_settings.py checks that it does).
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _test_storages(settings, tmp_path, monkeypatch):
     """
     Keep uploads in a temporary folder, and serve static files without the hashed manifest.
