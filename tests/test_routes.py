@@ -10,14 +10,20 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from networks.models import Document, Feedback, Membership, Network, NetworksPage, Theme
 from networks.roles import ADMINISTRATORS, EDITORS
 
-from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
+from .factories import (
+    DocumentFactory,
+    MembershipFactory,
+    NetworkFactory,
+    StaffFactory,
+    ThemeFactory,
+)
 from .test_admin import network_form_data
 from .test_history import change_form_data
 
@@ -29,16 +35,13 @@ CHANGELIST = "admin:networks_network_changelist"
 
 
 def user_in(role):
-    user = User.objects.create_user(role.lower().replace(" ", "-"), is_staff=True)
     if role == VIEWER:
-        user.user_permissions.add(
-            *Permission.objects.filter(
+        return StaffFactory(
+            permissions=Permission.objects.filter(
                 content_type__app_label="networks", codename__startswith="view_"
             )
         )
-    else:
-        user.groups.add(Group.objects.get(name=role))
-    return user
+    return StaffFactory(groups=[role])
 
 
 @pytest.fixture
