@@ -10,7 +10,13 @@ from PIL import Image
 from networks.admin import JoinedDecadeFilter
 from networks.models import Membership, Network, NetworksPage, Theme
 
-from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
+from .factories import (
+    DocumentFactory,
+    MembershipFactory,
+    NetworkFactory,
+    ThemeFactory,
+    create_networks_in_bulk,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +139,7 @@ class TestNetworkList:
     def test_list_does_not_grow_in_queries_with_the_networks(
         self, admin_client, network, django_assert_max_num_queries
     ):
-        for _index in range(20):
-            MembershipFactory(network=NetworkFactory(themes=[network.themes.get()]))
+        create_networks_in_bulk(20, [network.themes.get()])
         with django_assert_max_num_queries(12):
             admin_client.get(reverse("admin:networks_network_changelist"))
 

@@ -39,7 +39,13 @@ from networks.models import ContentVersion, Membership, Network, Theme
 from networks.resources import CSV, FORMATS, MAX_ROWS, XLSX, network_columns
 from networks.roles import EDITORS
 
-from .factories import MembershipFactory, NetworkFactory, StaffFactory, ThemeFactory
+from .factories import (
+    MembershipFactory,
+    NetworkFactory,
+    StaffFactory,
+    ThemeFactory,
+    create_networks_in_bulk,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -405,8 +411,7 @@ class TestExport:
     def test_export_does_not_grow_in_queries_with_the_networks(
         self, editor_client, networks, django_assert_max_num_queries
     ):
-        for _index in range(30):
-            MembershipFactory(network=NetworkFactory(themes=[Theme.objects.first()]))
+        create_networks_in_bulk(30, [Theme.objects.first()])
         with django_assert_max_num_queries(12):
             export(editor_client, CSV)
 
