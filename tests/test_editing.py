@@ -30,7 +30,9 @@ class TestPreview:
 
     def test_preview_does_not_put_drafts_in_the_list(self, editor_client):
         NetworkFactory(name_it="Rete nuova", status=Network.Status.DRAFT)
-        assert "Rete nuova" not in editor_client.get("/it/reti/").content.decode()
+        NetworkFactory(name_it="Rete pubblicata")
+        content = editor_client.get("/it/reti/").content.decode()
+        assert "Rete pubblicata" in content and "Rete nuova" not in content
 
     def test_view_on_site_from_the_admin_opens_the_preview(self, editor_client):
         draft = NetworkFactory(slug="bozza", status=Network.Status.DRAFT)

@@ -194,6 +194,7 @@ class TestDetail:
         DocumentFactory(network=climate, title_it="Verbale interno", is_public=False)
         for path in ["/it/reti/climate-alliance/", "/it/reti/", "/it/temi/clima/"]:
             content = client.get(path).content.decode()
+            assert "Alleanza per il clima" in content, path  # the page shows the network
             for secret in [
                 "Settore Ambiente segreto",
                 "Maria Rossi",
@@ -282,6 +283,8 @@ class TestPageMetadata:
         NetworkFactory(name_it="</script><script>alert(1)</script>")
         content = client.get("/it/reti/").content.decode()
         assert "<script>alert(1)" not in content
+        # The name is in the structured data all the same, escaped.
+        assert '"name": "\\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)' in content
 
     @pytest.mark.parametrize("path", ["/it/reti/", "/en/networks/", "/it/note-legali/"])
     def test_footer_links_of_the_modello_comuni(self, client, path):

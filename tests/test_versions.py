@@ -153,6 +153,8 @@ class TestGoingBack:
         network.refresh_from_db()
         network.logo.storage.delete(network.logo.name)
         save(admin_client, network, summary_it="Sintesi corretta")
+        network.refresh_from_db()
+        assert network.summary_it == "Sintesi corretta"
 
     def test_a_deleted_network_comes_back_with_its_memberships_documents_and_logo(
         self, admin_client
