@@ -24,7 +24,7 @@ test: $(VENV)/.installed-test translations
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(TEST_ENV) $(VENV)/bin/pytest
+	$(TEST_ENV) $(VENV)/bin/pytest --cov --cov-report=term
 
 # The deep property-based run of tests/test_robustness.py: 10,000 examples a test, some minutes.
 robustness: $(VENV)/.installed-test translations

@@ -1,5 +1,6 @@
 import io
 
+import html5lib
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -10,7 +11,13 @@ from PIL import Image
 from networks.admin import JoinedDecadeFilter
 from networks.models import Membership, Network, NetworksPage, Theme
 
-from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
+from .factories import (
+    DocumentFactory,
+    MembershipFactory,
+    NetworkFactory,
+    ThemeFactory,
+    create_networks_in_bulk,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +140,7 @@ class TestNetworkList:
     def test_list_does_not_grow_in_queries_with_the_networks(
         self, admin_client, network, django_assert_max_num_queries
     ):
-        for _index in range(20):
-            MembershipFactory(network=NetworkFactory(themes=[network.themes.get()]))
+        create_networks_in_bulk(20, [network.themes.get()])
         with django_assert_max_num_queries(12):
             admin_client.get(reverse("admin:networks_network_changelist"))
 
@@ -255,8 +261,40 @@ def test_theme_list_counts_its_networks(admin_client, network):
     assert theme.network_count == 2
 
 
-def test_theme_position_is_edited_from_the_list(admin_client):
-    theme = ThemeFactory(position=5)
-    assert Theme.objects.get().position == 5
-    response = admin_client.get(reverse("admin:networks_theme_changelist"))
-    assert f'name="form-0-position" value="{theme.position}"' in response.content.decode()
+def form_fields(response, form_id):
+    """Return what a browser sends for the form `form_id` as it came, with no button pressed."""
+    page = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+    form = page.find(f".//form[@id='{form_id}']")
+    fields = {}
+    for field in form.iter("input"):
+        kind = field.get("type", "text")
+        if kind in ("checkbox", "radio") and field.get("checked") is None:
+            continue
+        if kind not in ("submit", "button") and field.get("name"):
+            fields[field.get("name")] = field.get("value", "on" if kind == "checkbox" else "")
+    for select in form.iter("select"):
+        options = select.findall(".//option")
+        chosen = [option for option in options if option.get("selected") is not None] or options
+        fields[select.get("name")] = chosen[0].get("value", "")
+    return fields
+
+
+def test_theme_position_is_edited_from_the_list(admin_client, admin_user):
+    culture = ThemeFactory(name_it="Cultura", position=5)
+    peace = ThemeFactory(name_it="Pace", position=10)
+    url = reverse("admin:networks_theme_changelist")
+    data = form_fields(admin_client.get(url), "changelist-form")
+    row = next(key for key, value in data.items() if key.endswith("-id") and value == str(peace.pk))
+    position = row.replace("-id", "-position")
+    assert data[position] == "10"
+    data[position] = "1"
+    response = admin_client.post(url, {**data, "_save": "Salva"})
+    assert response.status_code == 302
+
+    listed = admin_client.get(url).context["cl"].result_list
+    assert [theme.name_it for theme in listed] == ["Pace", "Cultura"]
+    assert Theme.objects.get(pk=culture.pk).position == 5
+    version = peace.history.first()
+    assert (version.position, version.history_user) == (1, admin_user)
+    assert peace.history.count() == 2
+    assert culture.history.count() == 1, "a row left as it was gets no version"

@@ -17,7 +17,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import global_settings, settings
 from django.contrib import admin
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import NoReverseMatch, resolve, reverse
@@ -27,7 +27,7 @@ from django.views.defaults import permission_denied
 from feedback.models import Feedback
 from networks.admin_i18n import GENDERS, ItalianAdminMixin
 from networks.models import Membership, Network, NetworksPage
-from networks.roles import ADMINISTRATORS, EDITORS
+from networks.roles import EDITORS
 
 from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
 from .test_admin import inline_management_data
@@ -229,25 +229,13 @@ def office(admin_client):
     return network
 
 
-def staff(username, group_name=None, permissions=()):
-    user = User.objects.create_user(username, password="una-password-lunga", is_staff=True)
-    if group_name:
-        user.groups.add(Group.objects.get(name=group_name))
-    user.user_permissions.add(*permissions)
-    return user
-
-
-ROLES = ["superuser", "editor", "administrator", "viewer"]
-
-
-def user_for(role, admin_user):
-    if role == "superuser":
-        return admin_user
-    if role == "editor":
-        return staff("redattrice", EDITORS)
-    if role == "administrator":
-        return staff("amministratore", ADMINISTRATORS)
-    return staff("lettore", permissions=Permission.objects.filter(codename__startswith="view_"))
+# The fixtures (conftest.py) of the people who open the admin.
+ROLES = [
+    pytest.param("admin_user", id="superuser"),
+    pytest.param("editor", id="editor"),
+    pytest.param("administrator", id="administrator"),
+    pytest.param("viewer", id="viewer"),
+]
 
 
 def object_urls(model, model_admin, obj):
@@ -303,8 +291,8 @@ def check_page(label, response, problems):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_admin_page_is_in_italian(client, admin_user, office, role):
-    user = user_for(role, admin_user)
+def test_every_admin_page_is_in_italian(client, office, role, request):
+    user = request.getfixturevalue(role)
     client.force_login(user)
     problems = []
     for url in admin_pages(user):
@@ -462,8 +450,8 @@ def test_lists_and_forms_say_the_name_with_its_article(admin_client):
     assert "Modifica la rete selezionata" in texts
 
 
-def test_page_ratings_are_chosen_to_be_viewed(client):
-    client.force_login(staff("redattrice", EDITORS))
+def test_page_ratings_are_chosen_to_be_viewed(client, editor):
+    client.force_login(editor)
     response = client.get(reverse("admin:feedback_feedback_changelist"))
     assert "<h1>Scegli la valutazione della pagina da visualizzare</h1>" in (
         response.content.decode()
@@ -520,8 +508,8 @@ def alphabetical(text):
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
-def test_forbidden_admin_page_is_the_admins_in_italian(client):
-    client.force_login(staff("redattrice", EDITORS))
+def test_forbidden_admin_page_is_the_admins_in_italian(client, editor):
+    client.force_login(editor)
     response = client.get(reverse("admin:auth_user_changelist"))
     assert response.status_code == 403
     html = response.content.decode()
@@ -542,11 +530,10 @@ def test_a_public_forbidden_page_keeps_the_sites_style(rf):
     assert "Accesso negato" in visible_texts(html)
 
 
-def test_a_locked_out_login_is_told_in_italian(client):
-    staff("redattrice", EDITORS)
+def test_a_locked_out_login_is_told_in_italian(client, editor):
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         response = client.post(
-            reverse("admin:login"), {"username": "redattrice", "password": "sbagliata"}
+            reverse("admin:login"), {"username": editor.username, "password": "sbagliata"}
         )
     html = response.content.decode()
     assert '<html lang="it"' in html

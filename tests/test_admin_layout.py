@@ -1,18 +1,18 @@
 """The admin on the office's 1280 by 800 screens: no list or form needs scrolling sideways."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 from networks.models import Document, Membership, Network
 from networks.roles import EDITORS, sync_roles
 
+from .factories import PASSWORD, StaffFactory
 from .test_accessibility import CHROMIUM_ARGS, DESKTOP, browser, live_server  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a-long-password-for-tests"
 
 # Elements wider than the window, or boxes that scroll their content sideways.
 OVERFLOWING = """() => {
@@ -50,9 +50,8 @@ def office(browser, live_server):  # noqa: F811
     )
     Network.objects.get(slug="eurodesk").delete()  # something in the bin
     sync_roles(Group, Permission)  # the tables were emptied after the last test
-    editor = User.objects.create_user("redattrice", password=PASSWORD, is_staff=True)
-    editor.groups.add(Group.objects.get(name=EDITORS))
-    User.objects.create_superuser("admin", password=PASSWORD)
+    StaffFactory(username="redattrice", groups=[EDITORS])
+    StaffFactory(superuser=True)
     contexts = {}
 
     def open_admin(user, path):

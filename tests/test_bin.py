@@ -3,14 +3,12 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from networks.models import Network
-from networks.roles import ADMINISTRATORS, EDITORS
 
 from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
 from .test_uploads import files_in, image_bytes, upload_logo
@@ -19,12 +17,6 @@ pytestmark = pytest.mark.django_db
 
 BIN = reverse("admin:networks_network_bin")
 EMPTY = reverse("admin:networks_network_bin_empty")
-
-
-def staff_in(group_name):
-    user = User.objects.create_user(group_name.lower(), is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
 
 
 def restore_url(network_id):
@@ -99,17 +91,15 @@ def test_restoring_brings_the_network_back_as_it_was(client, admin_client, netwo
     assert "Città educative" not in admin_client.get(BIN).content.decode()
 
 
-def test_editors_restore_in_one_click(client, admin_client, network):
+def test_editors_restore_in_one_click(client, admin_client, network, editor):
     delete(admin_client, network)
-    client.force_login(staff_in(EDITORS))
+    client.force_login(editor)
     assert client.post(restore_url(network.pk)).status_code == 302
     assert Network.objects.filter(pk=network.pk).exists()
 
 
-def test_restoring_needs_the_permissions_to_add(client, admin_client, network):
+def test_restoring_needs_the_permissions_to_add(client, admin_client, viewer, network):
     delete(admin_client, network)
-    viewer = User.objects.create_user("viewer", is_staff=True)
-    viewer.user_permissions.add(*Permission.objects.filter(codename__startswith="view_"))
     client.force_login(viewer)
     page = client.get(BIN).content.decode()
     assert "Città educative" in page and ">Ripristina</button>" not in page
@@ -126,11 +116,11 @@ def test_a_network_whose_address_was_taken_meanwhile_is_not_restored(admin_clien
 
 
 @pytest.mark.parametrize("url", [EMPTY, "delete"])
-def test_editors_cannot_empty_the_bin_or_delete_from_it(client, admin_client, network, url):
+def test_editors_cannot_empty_the_bin_or_delete_from_it(client, admin_client, network, url, editor):
     delete(admin_client, network)
     if url == "delete":
         url = reverse("admin:networks_network_bin_delete", args=[network.pk])
-    client.force_login(staff_in(EDITORS))
+    client.force_login(editor)
     assert client.get(url).status_code == 403
     assert client.post(url).status_code == 403
     assert Network.history.filter(id=network.pk).exists()
@@ -138,12 +128,12 @@ def test_editors_cannot_empty_the_bin_or_delete_from_it(client, admin_client, ne
 
 
 def test_administrators_empty_the_bin_after_a_confirmation_naming_what_goes(
-    client, admin_client, settings, network, django_capture_on_commit_callbacks
+    client, admin_client, administrator, settings, network, django_capture_on_commit_callbacks
 ):
     kept = NetworkFactory()
     upload_logo(admin_client, kept, "kept.png", image_bytes(size=(30, 30)))
     delete(admin_client, network)
-    client.force_login(staff_in(ADMINISTRATORS))
+    client.force_login(administrator)
 
     confirmation = client.get(EMPTY).content.decode()
     assert "Città educative" in confirmation and kept.name_it not in confirmation
@@ -160,11 +150,13 @@ def test_administrators_empty_the_bin_after_a_confirmation_naming_what_goes(
     )
 
 
-def test_administrators_delete_one_network_of_the_bin_for_good(client, admin_client, network):
+def test_administrators_delete_one_network_of_the_bin_for_good(
+    client, admin_client, network, administrator
+):
     other = NetworkFactory(name_it="Altra rete")
     delete(admin_client, network)
     delete(admin_client, other)
-    client.force_login(staff_in(ADMINISTRATORS))
+    client.force_login(administrator)
     url = reverse("admin:networks_network_bin_delete", args=[network.pk])
     assert "Città educative" in client.get(url).content.decode()
     client.post(url)

@@ -3,11 +3,9 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from networks.models import Network
-from networks.roles import EDITORS
 
 from .factories import NetworkFactory
 
@@ -16,18 +14,10 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:networks_network_changelist")
 
 
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("redattore", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    client.force_login(user)
-    return user
-
-
 class TestPreview:
-    def test_staff_see_a_draft_on_the_site_marked_as_a_preview(self, client, editor):
+    def test_staff_see_a_draft_on_the_site_marked_as_a_preview(self, editor_client):
         NetworkFactory(slug="bozza", name_it="Rete nuova", status=Network.Status.DRAFT)
-        response = client.get("/it/reti/bozza/")
+        response = editor_client.get("/it/reti/bozza/")
         content = response.content.decode()
         assert response.status_code == 200
         assert "Anteprima: questa rete è una bozza" in content
@@ -38,18 +28,20 @@ class TestPreview:
         NetworkFactory(slug="bozza", status=Network.Status.DRAFT)
         assert client.get("/it/reti/bozza/").status_code == 404
 
-    def test_preview_does_not_put_drafts_in_the_list(self, client, editor):
+    def test_preview_does_not_put_drafts_in_the_list(self, editor_client):
         NetworkFactory(name_it="Rete nuova", status=Network.Status.DRAFT)
-        assert "Rete nuova" not in client.get("/it/reti/").content.decode()
+        NetworkFactory(name_it="Rete pubblicata")
+        content = editor_client.get("/it/reti/").content.decode()
+        assert "Rete pubblicata" in content and "Rete nuova" not in content
 
-    def test_view_on_site_from_the_admin_opens_the_preview(self, client, editor):
+    def test_view_on_site_from_the_admin_opens_the_preview(self, editor_client):
         draft = NetworkFactory(slug="bozza", status=Network.Status.DRAFT)
-        change = client.get(reverse("admin:networks_network_change", args=[draft.pk]))
+        change = editor_client.get(reverse("admin:networks_network_change", args=[draft.pk]))
         assert change.context["has_absolute_url"]
         view_on_site = reverse(
             "admin:view_on_site", args=[change.context["content_type_id"], draft.pk]
         )
-        response = client.get(view_on_site, follow=True)
+        response = editor_client.get(view_on_site, follow=True)
         assert response.redirect_chain[-1][0].endswith("/it/reti/bozza/")
         assert response.status_code == 200
 
@@ -60,10 +52,10 @@ class TestPreview:
 
 
 class TestBulkPublishing:
-    def test_publish_and_unpublish_the_selected_networks(self, client, editor):
+    def test_publish_and_unpublish_the_selected_networks(self, editor_client):
         drafts = [NetworkFactory(status=Network.Status.DRAFT) for _index in range(2)]
         other = NetworkFactory(status=Network.Status.DRAFT)
-        response = client.post(
+        response = editor_client.post(
             CHANGELIST,
             {"action": "publish", "_selected_action": [network.pk for network in drafts]},
             follow=True,
@@ -72,29 +64,25 @@ class TestBulkPublishing:
         assert Network.objects.published().count() == 2
         assert Network.objects.get(pk=other.pk).status == Network.Status.DRAFT
 
-        client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [drafts[0].pk]})
+        editor_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [drafts[0].pk]})
         assert Network.objects.published().count() == 1
 
-    def test_publishing_shows_on_the_site_at_once(self, client, editor):
+    def test_publishing_shows_on_the_site_at_once(self, client, editor_client):
         draft = NetworkFactory(name_it="Rete nuova", status=Network.Status.DRAFT)
-        client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
-        client.logout()
+        assert "Rete nuova" not in client.get("/it/reti/").content.decode()
+        editor_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
         assert "Rete nuova" in client.get("/it/reti/").content.decode()
 
-    def test_publishing_is_recorded_in_the_history(self, client, editor):
+    def test_publishing_is_recorded_in_the_history(self, editor_client, editor):
         draft = NetworkFactory(status=Network.Status.DRAFT)
-        client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
-        history = client.get(reverse("admin:networks_network_history", args=[draft.pk]))
+        editor_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+        history = editor_client.get(reverse("admin:networks_network_history", args=[draft.pk]))
         content = history.content.decode()
         assert re.search(r"Stato:.*Bozza.*Pubblicata", content, re.S)
         assert editor.username in content
 
-    def test_staff_without_the_publish_permission_do_not_get_the_actions(self, client):
-        user = User.objects.create_user("stagista", is_staff=True)
-        user.user_permissions.add(
-            *Group.objects.get(name=EDITORS).permissions.exclude(codename="publish_network")
-        )
-        client.force_login(user)
+    def test_staff_without_the_publish_permission_do_not_get_the_actions(self, client, intern):
+        client.force_login(intern)
         NetworkFactory()
         actions = client.get(CHANGELIST).context["action_form"].fields["action"].choices
         assert "publish" not in [name for name, _label in actions]

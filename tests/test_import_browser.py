@@ -13,19 +13,18 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.utils import translation
 
 from networks.models import Network
 from networks.resources import CSV, NetworkResource
 
+from .factories import PASSWORD, StaffFactory
 from .test_accessibility import CHROMIUM_ARGS, DESKTOP, browser, live_server  # noqa: F401
 from .test_admin_layout import OVERFLOWING
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a-long-password-for-tests"
 IMPORT_PATH = "/admin/networks/network/import/"
 
 
@@ -34,7 +33,7 @@ def office(browser, live_server, tmp_path, monkeypatch):  # noqa: F811
     """Return a page of the admin, logged in as an administrator, and the folder of pictures."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     call_command("loaddata", "demo", verbosity=0)
-    User.objects.create_superuser("admin", password=PASSWORD)
+    StaffFactory(superuser=True)
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     blocked = []

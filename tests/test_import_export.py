@@ -18,7 +18,7 @@ import pytest
 import tablib
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -39,7 +39,13 @@ from networks.models import ContentVersion, Membership, Network, Theme
 from networks.resources import CSV, FORMATS, MAX_ROWS, XLSX, network_columns
 from networks.roles import EDITORS
 
-from .factories import MembershipFactory, NetworkFactory, ThemeFactory
+from .factories import (
+    MembershipFactory,
+    NetworkFactory,
+    StaffFactory,
+    ThemeFactory,
+    create_networks_in_bulk,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -186,14 +192,6 @@ def pending(folder):
 
 
 @pytest.fixture
-def editor(client):
-    user = User.objects.create_user("redattrice", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def networks():
     climate = ThemeFactory(slug="clima-ed-energia", name_it="Clima ed energia", name_en="Climate")
     youth = ThemeFactory(slug="giovani", name_it="Giovani", name_en="Youth")
@@ -282,8 +280,8 @@ def history_size():
 
 
 class TestExport:
-    def test_columns_are_headed_with_the_admins_labels_in_italian(self, client, editor, networks):
-        headers = list(read(export(client, CSV), CSV)[0])
+    def test_columns_are_headed_with_the_admins_labels_in_italian(self, editor_client, networks):
+        headers = list(read(export(editor_client, CSV), CSV)[0])
         assert headers[:5] == [
             "Indirizzo della pagina",
             "Stato",
@@ -296,9 +294,9 @@ class TestExport:
         assert not [header for header in headers if "_" in header]  # no technical names
 
     def test_export_has_every_network_drafts_included_in_both_languages(
-        self, client, editor, networks
+        self, editor_client, networks
     ):
-        rows = read(export(client, CSV), CSV)
+        rows = read(export(editor_client, CSV), CSV)
         assert [row[H["slug"]] for row in rows] == [
             "alleanza-per-il-clima",
             "rete-in-bozza",
@@ -310,14 +308,14 @@ class TestExport:
         assert climate["Descrizione (IT)"] == networks[0].description_it  # quotes, commas, lines
         assert draft["Nome (EN)"] == ""
 
-    def test_export_writes_labels_not_codes(self, client, editor, networks):
-        climate, draft, _without = read(export(client, CSV), CSV)
+    def test_export_writes_labels_not_codes(self, editor_client, networks):
+        climate, draft, _without = read(export(editor_client, CSV), CSV)
         assert (climate["Stato"], draft["Stato"]) == ("Pubblicata", "Bozza")
         assert (climate["Ambito"], draft["Ambito"]) == ("Europea", "Nazionale")
         assert climate["Temi"] == "Clima ed energia, Giovani"
 
-    def test_export_carries_the_membership_internal_fields_included(self, client, editor, networks):
-        climate = read(export(client, CSV), CSV)[0]
+    def test_export_carries_the_membership_internal_fields_included(self, editor_client, networks):
+        climate = read(export(editor_client, CSV), CSV)[0]
         assert climate["Anno di adesione"] == "2002"
         assert climate["Anno di uscita"] == ""
         assert climate["Settore o ruolo (EN)"] == "Environment"
@@ -326,27 +324,27 @@ class TestExport:
         assert climate["Quota annuale (€)"] == "1250.50"
         assert climate["Delibera"] == "Delibera G.C. n. 123/2002"
 
-    def test_columns_have_one_per_language_for_each_translated_text(self, client, editor, networks):
-        headers = list(read(export(client, CSV), CSV)[0])
+    def test_columns_have_one_per_language_for_each_translated_text(self, editor_client, networks):
+        headers = list(read(export(editor_client, CSV), CSV)[0])
         for label in ["Nome", "Sintesi", "Descrizione", "Dati principali", "Note pubbliche"]:
             for code, _name in settings.LANGUAGES:
                 assert f"{label} ({code.upper()})" in headers
 
-    def test_the_file_name_says_what_and_when(self, client, editor, networks):
+    def test_the_file_name_says_what_and_when(self, editor_client, networks):
         for file_format, extension in [(CSV, "csv"), (XLSX, "xlsx")]:
-            response = client.post(EXPORT_URL, {"format": format_choice(file_format)})
+            response = editor_client.post(EXPORT_URL, {"format": format_choice(file_format)})
             today = timezone.localdate().isoformat()
             assert response["Content-Disposition"] == (
                 f'attachment; filename="reti-{today}.{extension}"'
             )
 
-    def test_the_export_page_lists_the_columns_by_their_headings(self, client, editor, networks):
-        page = client.get(EXPORT_URL).content.decode()
+    def test_the_export_page_lists_the_columns_by_their_headings(self, editor_client, networks):
+        page = editor_client.get(EXPORT_URL).content.decode()
         assert "Indirizzo della pagina, Stato, Nome (IT), Nome (EN)" in page
         assert "name_it" not in page
 
-    def test_xlsx_keeps_numbers_dates_and_texts_as_such(self, client, editor, networks):
-        content = export(client, XLSX)
+    def test_xlsx_keeps_numbers_dates_and_texts_as_such(self, editor_client, networks):
+        content = export(editor_client, XLSX)
         sheet = openpyxl.load_workbook(io.BytesIO(content)).active
         headers = [cell.value for cell in sheet[1]]
         climate = {header: cell.value for header, cell in zip(headers, sheet[2], strict=True)}
@@ -360,9 +358,9 @@ class TestExport:
         assert sheet["A1"].font.bold
 
     def test_csv_puts_an_apostrophe_before_a_text_a_spreadsheet_would_run(
-        self, client, editor, networks
+        self, editor_client, networks
     ):
-        rows = {row[H["slug"]]: row for row in read(export(client, CSV), CSV)}
+        rows = {row[H["slug"]]: row for row in read(export(editor_client, CSV), CSV)}
         texts = rows["senza-adesione"]
         assert texts["Dati principali (IT)"] == "'=1+1"
         assert texts["Sigla"] == "'+39"
@@ -379,9 +377,9 @@ class TestExport:
         assert climate[H["key_facts_date"]] == "2024-03-31"
 
     @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
-    def test_csv_neutralises_every_start_of_a_formula(self, client, editor, start):
+    def test_csv_neutralises_every_start_of_a_formula(self, editor_client, start):
         NetworkFactory(name_it=f'{start}HYPERLINK("https://example.com/?"&A1)')
-        [row] = read(export(client, CSV), CSV)
+        [row] = read(export(editor_client, CSV), CSV)
         assert row["Nome (IT)"] == f'\'{start}HYPERLINK("https://example.com/?"&A1)'
 
     def test_csv_keeps_negative_numbers_numbers_and_such_texts_texts(self):
@@ -393,9 +391,9 @@ class TestExport:
         ]
 
     def test_xlsx_keeps_such_texts_as_they_are_in_cells_that_stay_texts(
-        self, client, editor, networks
+        self, editor_client, networks
     ):
-        sheet = openpyxl.load_workbook(io.BytesIO(export(client, XLSX))).active
+        sheet = openpyxl.load_workbook(io.BytesIO(export(editor_client, XLSX))).active
         headers = [cell.value for cell in sheet[1]]
         texts = dict(zip(headers, sheet[4], strict=True))
         for column, text in [
@@ -411,15 +409,14 @@ class TestExport:
         assert not texts["Nome (IT)"].quotePrefix
 
     def test_export_does_not_grow_in_queries_with_the_networks(
-        self, client, editor, networks, django_assert_max_num_queries
+        self, editor_client, networks, django_assert_max_num_queries
     ):
-        for _index in range(30):
-            MembershipFactory(network=NetworkFactory(themes=[Theme.objects.first()]))
+        create_networks_in_bulk(30, [Theme.objects.first()])
         with django_assert_max_num_queries(12):
-            export(client, CSV)
+            export(editor_client, CSV)
 
-    def test_the_list_offers_export_and_import_to_editors(self, client, editor, networks):
-        content = client.get(CHANGELIST_URL).content.decode()
+    def test_the_list_offers_export_and_import_to_editors(self, editor_client, networks):
+        content = editor_client.get(CHANGELIST_URL).content.decode()
         assert f'href="{EXPORT_URL}' in content and ">Esporta<" in content
         assert f"href='{IMPORT_URL}'" in content and ">Importa<" in content
 
@@ -443,12 +440,12 @@ def test_the_import_takes_off_exactly_the_apostrophe_the_export_puts_before_a_te
 
 @pytest.mark.parametrize("file_format", FORMATS, ids=["csv", "xlsx"])
 def test_export_then_import_into_an_emptied_database_gives_the_same_networks(
-    client, editor, networks, file_format
+    editor_client, networks, file_format
 ):
     before = snapshot()
-    content = export(client, file_format)
+    content = export(editor_client, file_format)
     Network.objects.all().delete()
-    page = import_file(client, content, file_format)
+    page = import_file(editor_client, content, file_format)
     assert "Reti nuove: 3; modificate: 0; invariate: 0." in text_of(page)
     assert snapshot() == before
     assert Theme.objects.count() == 3
@@ -456,11 +453,11 @@ def test_export_then_import_into_an_emptied_database_gives_the_same_networks(
 
 @pytest.mark.parametrize("file_format", FORMATS, ids=["csv", "xlsx"])
 def test_reimporting_an_unchanged_export_offers_nothing_to_confirm(
-    client, editor, networks, file_format, pending_folder
+    editor_client, networks, file_format, pending_folder
 ):
-    content = export(client, file_format)
+    content = export(editor_client, file_format)
     before, history, updated = snapshot(), history_size(), list(networks.values("updated_at"))
-    preview = upload(client, content, file_format)
+    preview = upload(editor_client, content, file_format)
     assert "Il file non cambia nessuna rete: non c’è nulla da importare." in text_of(preview)
     assert "Reti invariate: 3" in text_of(preview)
     assert b'name="confirm"' not in preview.content
@@ -470,22 +467,22 @@ def test_reimporting_an_unchanged_export_offers_nothing_to_confirm(
     assert list(networks.values("updated_at")) == updated
 
 
-def test_reimporting_the_demo_content_changes_nothing(client, editor):
+def test_reimporting_the_demo_content_changes_nothing(editor_client):
     call_command("loaddata", "demo", verbosity=0)
-    content = export(client, CSV)
+    content = export(editor_client, CSV)
     before, history = snapshot(), history_size()
-    preview = upload(client, content, CSV)
+    preview = upload(editor_client, content, CSV)
     assert "non c’è nulla da importare" in text_of(preview)
     assert snapshot() == before
     assert history_size() == history
 
 
 def test_a_file_exported_before_with_technical_headings_and_codes_imports_the_same(
-    client, editor, networks
+    editor_client, networks
 ):
     """Files written before the headings were in Italian: slugs, codes, `name_it` columns."""
     before = snapshot()
-    rows = read(export(client, CSV), CSV)
+    rows = read(export(editor_client, CSV), CSV)
     technical = renamed(rows, {heading: name for name, heading in H.items()})
     for row in technical:
         row["status"] = {"Pubblicata": "published", "Bozza": "draft"}[row["status"]]
@@ -494,20 +491,20 @@ def test_a_file_exported_before_with_technical_headings_and_codes_imports_the_sa
         )
     technical[0]["themes"] = "clima-ed-energia,giovani"
     Network.objects.all().delete()
-    import_file(client, write(technical, CSV), CSV)
+    import_file(editor_client, write(technical, CSV), CSV)
     assert snapshot() == before
 
 
-def test_english_headings_and_labels_are_read_too(client, editor, networks):
+def test_english_headings_and_labels_are_read_too(editor_client, networks):
     before = snapshot()
     english = headings("en")
-    rows = renamed(read(export(client, XLSX), XLSX), {H[name]: english[name] for name in H})
+    rows = renamed(read(export(editor_client, XLSX), XLSX), {H[name]: english[name] for name in H})
     assert "Name (IT)" in rows[0] and "Year joined" in rows[0]
     rows[0]["Status"] = "published"
     rows[0]["Themes"] = "climate, YOUTH"
     rows[0]["Scope"] = "European"
     Network.objects.all().delete()
-    import_file(client, write(rows, XLSX), XLSX)
+    import_file(editor_client, write(rows, XLSX), XLSX)
     assert snapshot() == before
 
 
@@ -521,18 +518,18 @@ class TestLineBreaks:
         network.save()
         return network
 
-    def test_csv_keeps_them_exactly(self, client, editor, network):
-        content = export(client, CSV)
+    def test_csv_keeps_them_exactly(self, editor_client, network):
+        content = export(editor_client, CSV)
         Network.objects.all().delete()
-        import_file(client, content, CSV)
+        import_file(editor_client, content, CSV)
         assert Network.objects.get(slug=network.slug).description_it == network.description_it
 
     def test_xlsx_which_stores_only_lf_does_not_count_them_as_a_change(
-        self, client, editor, network
+        self, editor_client, network
     ):
-        content = export(client, XLSX)
+        content = export(editor_client, XLSX)
         history = history_size()
-        assert "non c’è nulla da importare" in text_of(upload(client, content, XLSX))
+        assert "non c’è nulla da importare" in text_of(upload(editor_client, content, XLSX))
         assert Network.objects.get(slug=network.slug).description_it == network.description_it
         assert history_size() == history
 
@@ -542,14 +539,14 @@ class TestLineBreaks:
 
 @pytest.mark.parametrize("file_format", FORMATS, ids=["csv", "xlsx"])
 def test_import_updates_a_network_and_its_membership_like_an_edit(
-    client, editor, networks, file_format
+    editor_client, networks, file_format
 ):
-    rows = read(export(client, file_format), file_format)
+    rows = read(export(editor_client, file_format), file_format)
     rows[0]["Sintesi (EN)"] = "Cities acting on climate change with their forests."
     rows[0]["Anno di uscita"] = "2024"
     rows[0]["Temi"] = "Cultura"
 
-    page = import_file(client, write(rows, file_format), file_format)
+    page = import_file(editor_client, write(rows, file_format), file_format)
 
     assert "Reti nuove: 0; modificate: 1; invariate: 2." in text_of(page)
     network = Network.objects.get(slug="alleanza-per-il-clima")
@@ -558,20 +555,22 @@ def test_import_updates_a_network_and_its_membership_like_an_edit(
     membership = network.memberships.get()
     assert (membership.joined_year, membership.left_year) == (2002, 2024)
     assert membership.department == "Settore Ambiente"
-    found = client.get("/en/networks/", {"q": "forests"})
+    found = editor_client.get("/en/networks/", {"q": "forests"})
     assert "Climate Alliance" in found.content.decode()
     entry = LogEntry.objects.get(object_id=str(network.pk))
     assert "Sintesi (EN)" in entry.get_change_message()
 
 
-def test_each_changed_network_gets_one_version_with_its_themes_as_saved(client, editor, networks):
-    rows = read(export(client, CSV), CSV)
+def test_each_changed_network_gets_one_version_with_its_themes_as_saved(
+    editor_client, editor, networks
+):
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Temi"] = "Cultura, Giovani"
     rows[0]["Anno di uscita"] = "2024"
     rows[1]["Sigla"] = "RB"
     versions = {network.slug: network.history.count() for network in networks}
     memberships = Membership.history.count()
-    import_file(client, write(rows, CSV), CSV)
+    import_file(editor_client, write(rows, CSV), CSV)
 
     assert {network.slug: network.history.count() for network in networks} == {
         "alleanza-per-il-clima": versions["alleanza-per-il-clima"] + 1,
@@ -588,8 +587,8 @@ def test_each_changed_network_gets_one_version_with_its_themes_as_saved(client, 
     assert climate.memberships.get().history.first().history_user == editor
 
 
-def test_a_new_network_gets_its_first_version(client, editor, networks):
-    rows = read(export(client, CSV), CSV)
+def test_a_new_network_gets_its_first_version(editor_client, editor, networks):
+    rows = read(export(editor_client, CSV), CSV)
     new = dict.fromkeys(rows[0], "")
     new.update(
         {
@@ -603,7 +602,7 @@ def test_a_new_network_gets_its_first_version(client, editor, networks):
             "Anno di adesione": "2007",
         }
     )
-    import_file(client, write([*rows, new], CSV), CSV)
+    import_file(editor_client, write([*rows, new], CSV), CSV)
     network = Network.objects.get(slug="eurodesk")
     [record] = network.history.all()
     assert (record.history_type, record.history_user) == ("+", editor)
@@ -614,8 +613,8 @@ def test_a_new_network_gets_its_first_version(client, editor, networks):
 
 
 @pytest.mark.parametrize("file_format", FORMATS, ids=["csv", "xlsx"])
-def test_import_adds_a_network_from_a_new_row(client, editor, networks, file_format):
-    rows = read(export(client, file_format), file_format)
+def test_import_adds_a_network_from_a_new_row(editor_client, networks, file_format):
+    rows = read(export(editor_client, file_format), file_format)
     new = dict.fromkeys(rows[0], "")
     new.update(
         {
@@ -631,7 +630,7 @@ def test_import_adds_a_network_from_a_new_row(client, editor, networks, file_for
             "Quota annuale (€)": "1.200,00",
         }
     )
-    import_file(client, write([*rows, new], file_format), file_format)
+    import_file(editor_client, write([*rows, new], file_format), file_format)
     network = Network.objects.get(slug="eurodesk")
     assert network.name_it == "Eurodesk"
     assert network.name_en is None  # as the admin stores an empty English text
@@ -644,45 +643,45 @@ def test_import_adds_a_network_from_a_new_row(client, editor, networks, file_for
     assert LogEntry.objects.filter(object_id=str(network.pk)).get().is_addition()
 
 
-def test_a_changed_name_is_stored_as_a_save_stores_it(client, editor, networks):
-    rows = read(export(client, CSV), CSV)
+def test_a_changed_name_is_stored_as_a_save_stores_it(editor_client, networks):
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Nome (IT)"] = "Alleanza dei comuni per il clima"
-    import_file(client, write(rows, CSV), CSV)
+    import_file(editor_client, write(rows, CSV), CSV)
     with connection.cursor() as cursor:  # modeltranslation's column of the untranslated name
         cursor.execute("SELECT name FROM networks_network WHERE slug = 'alleanza-per-il-clima'")
         assert cursor.fetchone() == ("Alleanza dei comuni per il clima",)
 
 
-def test_a_theme_name_with_a_comma_is_read_whole(client, editor, networks):
+def test_a_theme_name_with_a_comma_is_read_whole(editor_client, networks):
     ThemeFactory(slug="pace", name_it="Pace, diritti umani", name_en="Peace")
-    rows = read(export(client, CSV), CSV)
+    rows = read(export(editor_client, CSV), CSV)
     rows[2]["Temi"] = "Pace, diritti umani, Giovani"
-    import_file(client, write(rows, CSV), CSV)
+    import_file(editor_client, write(rows, CSV), CSV)
     themes = networks.get(slug="senza-adesione").themes.all()
     assert sorted(theme.slug for theme in themes) == ["giovani", "pace"]
 
 
-def test_import_leaves_older_memberships_alone(client, editor, networks):
+def test_import_leaves_older_memberships_alone(editor_client, networks):
     network = networks.get(slug="alleanza-per-il-clima")
     older = MembershipFactory(network=network, joined_year=1995, left_year=1999)
-    rows = read(export(client, CSV), CSV)
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Referente"] = "Luca Bianchi"
-    import_file(client, write(rows, CSV), CSV)
+    import_file(editor_client, write(rows, CSV), CSV)
     assert network.memberships.count() == 2
     assert network.memberships.get(left_year__isnull=True).contact_person == "Luca Bianchi"
     assert Membership.objects.get(pk=older.pk).contact_person == ""
 
 
 def test_after_an_import_the_public_pages_and_the_search_show_the_new_content(
-    client, editor, networks
+    editor_client, networks
 ):
     visitor = Client()
     for path in ["/it/reti/", "/it/reti/alleanza-per-il-clima/"]:
         assert "Alleanza per il clima" in visitor.get(path).content.decode()  # now cached
     version = ContentVersion.current()
-    rows = read(export(client, CSV), CSV)
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Nome (IT)"] = "Alleanza dei comuni per il clima"
-    import_file(client, write(rows, CSV), CSV)
+    import_file(editor_client, write(rows, CSV), CSV)
     assert ContentVersion.current() > version
     for path in ["/it/reti/", "/it/reti/alleanza-per-il-clima/", "/it/reti/?q=comuni+clima"]:
         assert "Alleanza dei comuni per il clima" in visitor.get(path).content.decode()
@@ -690,22 +689,29 @@ def test_after_an_import_the_public_pages_and_the_search_show_the_new_content(
 
 def confirmation_queries(client, rows):
     preview = upload(client, write(rows, CSV), CSV)
+    # Django keeps the content types it has read for the life of the process: each count starts
+    # without them, so that it does not depend on the tests that ran before.
+    ContentType.objects.clear_cache()
     with CaptureQueriesContext(connection) as queries:
         assert confirm(client, preview).url == CHANGELIST_URL
     return len(queries)
 
 
 def test_the_confirmation_takes_as_many_queries_for_thirty_networks_as_for_three(
-    client, editor, networks
+    editor_client, networks
 ):
     for _number in range(33):
         MembershipFactory(network=NetworkFactory(themes=[Theme.objects.first()]))
-    rows = [row for row in read(export(client, CSV), CSV) if row[H["slug"]].startswith("rete-")]
+    rows = [
+        row for row in read(export(editor_client, CSV), CSV) if row[H["slug"]].startswith("rete-")
+    ]
     for row in rows:
         row["Sintesi (IT)"] += " Modificata."
         row["Temi"] = "Cultura, Giovani"
         row["Referente"] = "Ada"
-    assert confirmation_queries(client, rows[:3]) == confirmation_queries(client, rows[3:])
+    assert confirmation_queries(editor_client, rows[:3]) == confirmation_queries(
+        editor_client, rows[3:]
+    )
 
 
 # Errors: shown in Italian in the preview beside their row, and nothing is saved.
@@ -723,11 +729,11 @@ def rejected(client, rows, file_format=CSV):
 
 
 @pytest.mark.parametrize("file_format", FORMATS, ids=["csv", "xlsx"])
-def test_an_unknown_theme_is_an_error_beside_its_row(client, editor, networks, file_format):
-    rows = read(export(client, file_format), file_format)
+def test_an_unknown_theme_is_an_error_beside_its_row(editor_client, networks, file_format):
+    rows = read(export(editor_client, file_format), file_format)
     rows[0]["Sintesi (EN)"] = "A change that must not be saved."
     rows[1]["Temi"] = "Giovani, temi inventati"
-    text = rejected(client, rows, file_format)
+    text = rejected(editor_client, rows, file_format)
     assert "Righe con errori" in text
     # The row's number in the spreadsheet, its network, the column, the cell, the message.
     assert "3 Rete in bozza Temi Giovani, temi inventati Tema sconosciuto: temi inventati." in text
@@ -756,74 +762,74 @@ def test_an_unknown_theme_is_an_error_beside_its_row(client, editor, networks, f
         ("name_it", "", "Questo campo è obbligatorio."),
     ],
 )
-def test_a_wrong_value_is_an_error_in_italian(client, editor, networks, column, value, message):
-    rows = read(export(client, CSV), CSV)
+def test_a_wrong_value_is_an_error_in_italian(editor_client, networks, column, value, message):
+    rows = read(export(editor_client, CSV), CSV)
     rows[1]["Sintesi (EN)"] = "A change that must not be saved."
     rows[0][H[column]] = value
-    text = rejected(client, rows)
+    text = rejected(editor_client, rows)
     assert message in text
     assert f"{H[column]} {value or 'vuoto'} {message}" in text  # beside its column and cell
 
 
-def test_clearing_a_membership_in_the_file_is_refused(client, editor, networks):
-    rows = read(export(client, CSV), CSV)
+def test_clearing_a_membership_in_the_file_is_refused(editor_client, networks):
+    rows = read(export(editor_client, CSV), CSV)
     membership_headings = [H[name] for name in H if name.startswith("membership_")]
     for heading in membership_headings:
         rows[0][heading] = ""
-    assert "Modena è membro di questa rete" in rejected(client, rows)
+    assert "Modena è membro di questa rete" in rejected(editor_client, rows)
 
 
-def test_two_rows_with_one_slug_are_refused(client, editor, networks):
-    rows = read(export(client, CSV), CSV)
-    assert "Anche la riga 2 ha questo slug" in rejected(client, [*rows, rows[0]])
+def test_two_rows_with_one_slug_are_refused(editor_client, networks):
+    rows = read(export(editor_client, CSV), CSV)
+    assert "Anche la riga 2 ha questo slug" in rejected(editor_client, [*rows, rows[0]])
 
 
-def test_a_file_without_slugs_is_refused(client, editor, networks):
-    text = rejected(client, [{"Nome (IT)": "Rete senza indirizzo"}])
+def test_a_file_without_slugs_is_refused(editor_client, networks):
+    text = rejected(editor_client, [{"Nome (IT)": "Rete senza indirizzo"}])
     assert "Il file non ha la colonna «Indirizzo della pagina»" in text
 
 
-def test_a_column_given_twice_is_refused(client, editor, networks):
-    rows = read(export(client, CSV), CSV)
+def test_a_column_given_twice_is_refused(editor_client, networks):
+    rows = read(export(editor_client, CSV), CSV)
     rows = [{**row, "name_it": row["Nome (IT)"]} for row in rows]
-    assert "Il file ha due volte la colonna «Nome (IT)»" in rejected(client, rows)
+    assert "Il file ha due volte la colonna «Nome (IT)»" in rejected(editor_client, rows)
 
 
-def test_columns_the_import_does_not_know_are_named_and_left_out(client, editor, networks):
-    rows = read(export(client, CSV), CSV)
+def test_columns_the_import_does_not_know_are_named_and_left_out(editor_client, networks):
+    rows = read(export(editor_client, CSV), CSV)
     rows = [{**row, "Note mie": "da ricontrollare"} for row in rows]
     rows[0]["Sigla"] = "CA-EU"
-    preview = upload(client, write(rows, CSV), CSV)
+    preview = upload(editor_client, write(rows, CSV), CSV)
     assert "Colonne che l’importazione non conosce, tralasciate: Note mie" in text_of(preview)
-    confirm(client, preview)
+    confirm(editor_client, preview)
     assert networks.get(slug="alleanza-per-il-clima").acronym == "CA-EU"
 
 
-def test_a_file_that_fails_at_the_confirmation_saves_nothing(client, editor, networks):
+def test_a_file_that_fails_at_the_confirmation_saves_nothing(editor_client, networks):
     """A theme deleted between the preview and the confirmation: not even the good rows."""
-    rows = read(export(client, CSV), CSV)
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Sintesi (EN)"] = "A change that must not be saved."
     rows[2]["Temi"] = "Cultura"
     history = history_size()
-    preview = upload(client, write(rows, CSV), CSV)
+    preview = upload(editor_client, write(rows, CSV), CSV)
     Theme.objects.filter(slug="cultura").delete()
     before = snapshot()
-    response = confirm(client, preview)
+    response = confirm(editor_client, preview)
     assert response.status_code == 302
-    page = client.get(response.url).content.decode()
+    page = editor_client.get(response.url).content.decode()
     assert "L’importazione è stata annullata" in page
     assert snapshot() == before
     assert history_size() == history
 
 
-def test_a_csv_saved_by_an_italian_excel_is_read(client, editor, networks):
-    rows = read(export(client, CSV), CSV)
+def test_a_csv_saved_by_an_italian_excel_is_read(editor_client, networks):
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Sintesi (IT)"] = "Città, comuni e unioni per il clima."
     output = io.StringIO(newline="")
     writer = csv.DictWriter(output, fieldnames=list(rows[0]), delimiter=";")
     writer.writeheader()
     writer.writerows(rows)
-    import_file(client, output.getvalue().encode("cp1252", errors="replace"), CSV)
+    import_file(editor_client, output.getvalue().encode("cp1252", errors="replace"), CSV)
     assert networks.get(slug="alleanza-per-il-clima").summary_it == rows[0]["Sintesi (IT)"]
 
 
@@ -837,23 +843,23 @@ def form_errors(response):
 
 
 def test_a_file_over_five_megabytes_is_refused_before_it_is_read(
-    client, editor, networks, monkeypatch
+    editor_client, networks, monkeypatch
 ):
     def unread(*args, **kwargs):
         raise AssertionError("a file over the limit was read")
 
     monkeypatch.setattr(CSV, "create_dataset", unread)
     content = b"a" * (5 * 1024 * 1024 + 1)
-    errors = form_errors(upload(client, content, CSV))
+    errors = form_errors(upload(editor_client, content, CSV))
     assert "Il file pesa 5,0 MB: importare al massimo 5,0 MB alla volta" in errors
 
 
 @pytest.mark.parametrize("file_format", FORMATS, ids=["csv", "xlsx"])
 def test_a_file_of_more_than_five_thousand_networks_is_refused(
-    client, editor, networks, file_format
+    editor_client, networks, file_format
 ):
     rows = [{H["slug"]: f"rete-{number}"} for number in range(MAX_ROWS + 1)]
-    errors = form_errors(upload(client, write(rows, file_format), file_format))
+    errors = form_errors(upload(editor_client, write(rows, file_format), file_format))
     assert "Il file ha più di 5.000 reti: importarne al massimo 5.000 alla volta" in errors
     assert Network.objects.count() == 3
 
@@ -863,104 +869,104 @@ def test_five_thousand_networks_are_read():
     assert len(resources.table(rows)) == MAX_ROWS
 
 
-def test_an_xlsx_that_unpacks_too_large_is_refused(client, editor, networks, monkeypatch):
+def test_an_xlsx_that_unpacks_too_large_is_refused(editor_client, networks, monkeypatch):
     monkeypatch.setattr(resources, "MAX_UNPACKED_BYTES", 1000)
-    content = export(client, XLSX)
-    errors = form_errors(upload(client, content, XLSX))
+    content = export(editor_client, XLSX)
+    errors = form_errors(upload(editor_client, content, XLSX))
     assert "Il file XLSX contiene troppi dati" in errors
 
 
-def test_a_file_in_another_format_than_chosen_is_refused_with_a_message(client, editor, networks):
-    content = export(client, CSV)
-    assert "Questo non è un file XLSX" in form_errors(upload(client, content, XLSX))
+def test_a_file_in_another_format_than_chosen_is_refused_with_a_message(editor_client, networks):
+    content = export(editor_client, CSV)
+    assert "Questo non è un file XLSX" in form_errors(upload(editor_client, content, XLSX))
     too_long = b"slug\n" + b"x" * (csv.field_size_limit() + 1)
-    assert "Il file non si legge come csv" in form_errors(upload(client, too_long, CSV))
-    assert "Il file non ha la colonna" in text_of(upload(client, b"PK\x03\x04\x00\xff", CSV))
-    assert "Il file è vuoto" in form_errors(upload(client, b"\n\n", CSV))
+    assert "Il file non si legge come csv" in form_errors(upload(editor_client, too_long, CSV))
+    assert "Il file non ha la colonna" in text_of(upload(editor_client, b"PK\x03\x04\x00\xff", CSV))
+    assert "Il file è vuoto" in form_errors(upload(editor_client, b"\n\n", CSV))
 
 
 # The uploaded file between the preview and the confirmation
 
 
 def test_the_preview_keeps_the_file_for_its_user_only_until_confirmed(
-    client, editor, networks, pending_folder
+    editor_client, networks, pending_folder
 ):
-    rows = read(export(client, CSV), CSV)
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Sigla"] = "CA-EU"
-    preview = upload(client, write(rows, CSV), CSV)
+    preview = upload(editor_client, write(rows, CSV), CSV)
     [name] = pending(pending_folder)
     assert stat.S_IMODE(pending_folder.stat().st_mode) == 0o700
     assert stat.S_IMODE((pending_folder / name).stat().st_mode) == 0o600
     assert "token" in hidden_fields(preview)
     assert name not in preview.content.decode()  # the page holds a signed token, not the name
-    confirm(client, preview)
+    confirm(editor_client, preview)
     assert pending(pending_folder) == []
     assert networks.get(slug="alleanza-per-il-clima").acronym == "CA-EU"
 
 
-def test_cancelling_deletes_the_file_and_changes_nothing(client, editor, networks, pending_folder):
-    rows = read(export(client, CSV), CSV)
+def test_cancelling_deletes_the_file_and_changes_nothing(editor_client, networks, pending_folder):
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Sigla"] = "CA-EU"
-    preview = upload(client, write(rows, CSV), CSV)
+    preview = upload(editor_client, write(rows, CSV), CSV)
     assert "Annulla" in text_of(preview)
     before, history = snapshot(), history_size()
-    response = client.post(CANCEL_URL, hidden_fields(preview))
+    response = editor_client.post(CANCEL_URL, hidden_fields(preview))
     assert response.url == CHANGELIST_URL
     assert "L’importazione è stata annullata: non è cambiato nulla." in text_of(
-        client.get(response.url)
+        editor_client.get(response.url)
     )
     assert pending(pending_folder) == []
     assert (snapshot(), history_size()) == (before, history)
     # The page's confirmation no longer imports anything.
-    response = client.post(PROCESS_URL, hidden_fields(preview))
-    assert "Questa anteprima non è più valida" in text_of(client.get(response.url))
+    response = editor_client.post(PROCESS_URL, hidden_fields(preview))
+    assert "Questa anteprima non è più valida" in text_of(editor_client.get(response.url))
     assert snapshot() == before
 
 
-def test_a_preview_with_errors_keeps_no_file(client, editor, networks, pending_folder):
-    rows = read(export(client, CSV), CSV)
+def test_a_preview_with_errors_keeps_no_file(editor_client, networks, pending_folder):
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Anno di fondazione"] = "novanta"
-    rejected(client, rows)
+    rejected(editor_client, rows)
     assert pending(pending_folder) == []
 
 
-def test_a_file_left_unconfirmed_for_an_hour_is_deleted(client, editor, networks, pending_folder):
-    rows = read(export(client, CSV), CSV)
+def test_a_file_left_unconfirmed_for_an_hour_is_deleted(editor_client, networks, pending_folder):
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Sigla"] = "CA-EU"
-    old = upload(client, write(rows, CSV), CSV)
+    old = upload(editor_client, write(rows, CSV), CSV)
     [old_name] = pending(pending_folder)
     hour_ago = time.time() - PendingFiles.MAX_AGE - 1
     os.utime(pending_folder / old_name, (hour_ago, hour_ago))
-    recent = upload(client, write(rows, CSV), CSV)
+    recent = upload(editor_client, write(rows, CSV), CSV)
     assert len(pending(pending_folder)) == 1 and old_name not in pending(pending_folder)
-    response = client.post(PROCESS_URL, hidden_fields(old))
-    assert "Questa anteprima non è più valida" in text_of(client.get(response.url))
+    response = editor_client.post(PROCESS_URL, hidden_fields(old))
+    assert "Questa anteprima non è più valida" in text_of(editor_client.get(response.url))
     assert networks.get(slug="alleanza-per-il-clima").acronym == "CA"
-    import_response = confirm(client, recent)
+    import_response = confirm(editor_client, recent)
     assert import_response.url == CHANGELIST_URL
 
 
 def test_an_expired_preview_is_refused_even_if_its_file_is_there(
-    client, editor, networks, monkeypatch
+    editor_client, networks, monkeypatch
 ):
-    rows = read(export(client, CSV), CSV)
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Sigla"] = "CA-EU"
-    preview = upload(client, write(rows, CSV), CSV)
+    preview = upload(editor_client, write(rows, CSV), CSV)
     later = time.time() + PendingFiles.MAX_AGE + 1
     monkeypatch.setattr(signing.time, "time", lambda: later)
-    response = client.post(PROCESS_URL, hidden_fields(preview))
-    assert "Questa anteprima non è più valida" in text_of(client.get(response.url))
+    response = editor_client.post(PROCESS_URL, hidden_fields(preview))
+    assert "Questa anteprima non è più valida" in text_of(editor_client.get(response.url))
     assert networks.get(slug="alleanza-per-il-clima").acronym == "CA"
 
 
-def test_a_confirmation_can_only_import_once(client, editor, networks):
-    rows = read(export(client, CSV), CSV)
+def test_a_confirmation_can_only_import_once(editor_client, networks):
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Sigla"] = "CA-EU"
-    preview = upload(client, write(rows, CSV), CSV)
-    confirm(client, preview)
+    preview = upload(editor_client, write(rows, CSV), CSV)
+    confirm(editor_client, preview)
     history = history_size()
-    response = confirm(client, preview)
-    assert "Questa anteprima non è più valida" in text_of(client.get(response.url))
+    response = confirm(editor_client, preview)
+    assert "Questa anteprima non è più valida" in text_of(editor_client.get(response.url))
     assert history_size() == history
 
 
@@ -974,61 +980,57 @@ def test_a_confirmation_can_only_import_once(client, editor, networks):
     ],
 )
 def test_the_confirmation_reads_and_deletes_no_other_file(
-    client, editor, networks, pending_folder, tmp_path, token
+    editor_client, networks, pending_folder, tmp_path, token
 ):
     victim = tmp_path / "victim.txt"
     victim.write_text("slug\nrete-altrui\n")
     for url in [PROCESS_URL, CANCEL_URL]:
-        response = client.post(url, {"token": token, "import_file_name": token, "format": "0"})
+        response = editor_client.post(
+            url, {"token": token, "import_file_name": token, "format": "0"}
+        )
         assert response.status_code == 302
     assert victim.read_text() == "slug\nrete-altrui\n"
     assert not Network.objects.filter(slug="rete-altrui").exists()
 
 
 def test_another_users_preview_can_be_neither_confirmed_nor_cancelled(
-    client, editor, networks, pending_folder
+    editor_client, networks, pending_folder
 ):
-    rows = read(export(client, CSV), CSV)
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Sigla"] = "CA-EU"
-    preview = upload(client, write(rows, CSV), CSV)
+    preview = upload(editor_client, write(rows, CSV), CSV)
     other = Client()
-    colleague = User.objects.create_user("collega", is_staff=True)
-    colleague.groups.add(Group.objects.get(name=EDITORS))
-    other.force_login(colleague)
+    other.force_login(StaffFactory(username="collega", groups=[EDITORS]))
     other.post(CANCEL_URL, hidden_fields(preview))
     other.post(PROCESS_URL, hidden_fields(preview))
     assert len(pending(pending_folder)) == 1
     assert networks.get(slug="alleanza-per-il-clima").acronym == "CA"
-    confirm(client, preview)
+    confirm(editor_client, preview)
     assert networks.get(slug="alleanza-per-il-clima").acronym == "CA-EU"
 
 
-def test_a_folder_of_another_user_is_not_used(
-    client, editor, networks, pending_folder, monkeypatch
-):
+def test_a_folder_of_another_user_is_not_used(editor_client, networks, pending_folder, monkeypatch):
     """The temporary folder is shared: whoever made the folder first could read the files."""
-    rows = read(export(client, CSV), CSV)
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Sigla"] = "CA-EU"
     monkeypatch.setattr(os, "getuid", lambda: os.geteuid() + 1)
-    client.raise_request_exception = False
-    assert upload(client, write(rows, CSV), CSV).status_code == 500
+    editor_client.raise_request_exception = False
+    assert upload(editor_client, write(rows, CSV), CSV).status_code == 500
     assert pending(pending_folder) == []
 
 
 # The preview, as the office reads it
 
 
-def test_the_preview_shows_new_then_changed_networks_with_before_and_after(
-    client, editor, networks
-):
-    rows = read(export(client, CSV), CSV)
+def test_the_preview_shows_new_then_changed_networks_with_before_and_after(editor_client, networks):
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Sintesi (IT)"] = "Comuni europei per il clima."
     rows[0]["Temi"] = "Cultura"
     rows[1]["Sigla"] = "RB"
     new = {**dict.fromkeys(rows[0], ""), H["slug"]: "eurodesk", "Nome (IT)": "Eurodesk"}
     new.update({"Sintesi (IT)": "Informazione.", "Descrizione (IT)": "Descrizione."})
     new.update({"Stato": "Bozza", "Ambito": "Europea"})
-    preview = upload(client, write([*rows, new], CSV), CSV)
+    preview = upload(editor_client, write([*rows, new], CSV), CSV)
     text = text_of(preview)
 
     assert "Reti nel file: 4 nuove: 1 modificate: 2 invariate: 1" in text
@@ -1044,31 +1046,29 @@ def test_the_preview_shows_new_then_changed_networks_with_before_and_after(
     assert "<details" in preview.content.decode()  # the unchanged ones, folded
 
 
-def test_a_long_text_is_shown_where_it_changes(client, editor, networks):
+def test_a_long_text_is_shown_where_it_changes(editor_client, networks):
     description = "Frase iniziale. " * 40 + "Frase cambiata." + " Frase finale." * 40
     networks.filter(slug="alleanza-per-il-clima").update(description_it=description)
-    rows = read(export(client, CSV), CSV)
+    rows = read(export(editor_client, CSV), CSV)
     rows[0]["Descrizione (IT)"] = description.replace("cambiata", "nuova")
-    preview = upload(client, write(rows, CSV), CSV)
+    preview = upload(editor_client, write(rows, CSV), CSV)
     assert "Frase <mark>cambiata.</mark> Frase finale." in preview.content.decode()
     assert "Frase <mark>nuova.</mark> Frase finale." in preview.content.decode()
     assert text_of(preview).count("Frase iniziale.") < 20  # a little of it around the change
 
 
-def test_the_preview_shows_the_first_networks_of_a_large_file(
-    client, editor, networks, monkeypatch
-):
+def test_the_preview_shows_the_first_networks_of_a_large_file(editor_client, networks, monkeypatch):
     monkeypatch.setattr(admin_import, "PREVIEW_ROWS", 1)
-    rows = read(export(client, CSV), CSV)
+    rows = read(export(editor_client, CSV), CSV)
     for row in rows:
         row["Sigla"] = "X"
-    text = text_of(upload(client, write(rows, CSV), CSV))
+    text = text_of(upload(editor_client, write(rows, CSV), CSV))
     assert "Alleanza per il clima" in text and "Senza adesione" not in text
     assert "Altre 2 reti non sono mostrate qui." in text
 
 
-def test_the_import_page_says_what_a_file_may_hold(client, editor):
-    text = text_of(client.get(IMPORT_URL))
+def test_the_import_page_says_what_a_file_may_hold(editor_client):
+    text = text_of(editor_client.get(IMPORT_URL))
     assert "Un file CSV o XLSX come lo scrive l’esportazione: al massimo 5,0 MB e 5.000 reti." in (
         text
     )
@@ -1078,14 +1078,8 @@ def test_the_import_page_says_what_a_file_may_hold(client, editor):
 # Who may
 
 
-def staff_with(*codenames):
-    user = User.objects.create_user("-".join(codenames) or "staff", is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return user
-
-
 def test_staff_without_permissions_can_neither_export_nor_import(client, networks):
-    client.force_login(staff_with())
+    client.force_login(StaffFactory())
     assert client.get(EXPORT_URL).status_code == 403
     assert client.post(EXPORT_URL, {"format": format_choice(CSV)}).status_code == 403
     assert client.get(IMPORT_URL).status_code == 403
@@ -1095,7 +1089,7 @@ def test_staff_without_permissions_can_neither_export_nor_import(client, network
 
 
 def test_staff_who_may_only_view_can_export_but_not_import(client, networks):
-    client.force_login(staff_with("view_network", "view_membership"))
+    client.force_login(StaffFactory(permissions=["view_network", "view_membership"]))
     content = client.get(CHANGELIST_URL).content.decode()
     assert f'href="{EXPORT_URL}' in content
     assert f"href='{IMPORT_URL}'" not in content
@@ -1104,16 +1098,12 @@ def test_staff_who_may_only_view_can_export_but_not_import(client, networks):
 
 
 def test_staff_who_may_not_see_memberships_cannot_export(client, networks):
-    client.force_login(staff_with("view_network"))
+    client.force_login(StaffFactory(permissions=["view_network"]))
     assert f'href="{EXPORT_URL}' not in client.get(CHANGELIST_URL).content.decode()
     assert client.get(EXPORT_URL).status_code == 403
 
 
-def test_staff_who_may_not_publish_cannot_import(client, networks):
-    user = staff_with()
-    user.user_permissions.add(
-        *Group.objects.get(name=EDITORS).permissions.exclude(codename="publish_network")
-    )
-    client.force_login(user)
+def test_staff_who_may_not_publish_cannot_import(client, intern, networks):
+    client.force_login(intern)
     assert f"href='{IMPORT_URL}'" not in client.get(CHANGELIST_URL).content.decode()
     assert client.get(IMPORT_URL).status_code == 403

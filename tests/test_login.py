@@ -1,22 +1,19 @@
 """Logging in to the admin: locked after five failures, per username and address."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from modena_networks.clients import client_ip
+
+from .factories import PASSWORD, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("admin:login")
 
 
-@pytest.fixture
-def editor():
-    return User.objects.create_user("redattore", password="Ghirlandina-1319", is_staff=True)
-
-
-def log_in(client, password, username="redattore", address="10.1.1.1", **headers):
+# The editor of conftest.py, from one address.
+def log_in(client, password, username="redattrice", address="10.1.1.1", **headers):
     return client.post(
         LOGIN,
         {"username": username, "password": password, "next": "/admin/"},
@@ -26,20 +23,22 @@ def log_in(client, password, username="redattore", address="10.1.1.1", **headers
 
 
 def test_a_correct_password_logs_in(client, editor):
-    assert log_in(client, "Ghirlandina-1319").status_code == 302
+    assert log_in(client, PASSWORD).status_code == 302
 
 
 def test_five_failures_lock_the_username_from_that_address_with_a_message(client, editor):
     for _attempt in range(4):
         assert log_in(client, "wrong").status_code == 200
     assert log_in(client, "wrong").status_code == 429  # the fifth failure locks
-    locked = log_in(client, "Ghirlandina-1319")
+    locked = log_in(client, PASSWORD)
     assert locked.status_code == 429
     content = locked.content.decode()
     assert "Accesso bloccato" in content
     assert "Troppi tentativi" in content
     # Another address, or another username from this one, is not locked.
-    assert log_in(client, "Ghirlandina-1319", address="10.2.2.2").status_code == 302
+    assert log_in(client, PASSWORD, address="10.2.2.2").status_code == 302
+    colleague = StaffFactory()
+    assert log_in(client, PASSWORD, username=colleague.username).status_code == 302
 
 
 def test_behind_a_proxy_the_visitor_s_address_is_read_from_forwarded_for(rf, settings):

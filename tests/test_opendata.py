@@ -101,6 +101,7 @@ class TestDatasets:
     @pytest.mark.parametrize("path", ["/opendata/networks.csv", "/opendata/networks.json"])
     def test_no_draft_and_no_internal_field_leaks(self, client, networks, path):
         content = client.get(path).content.decode()
+        assert "Eurodesk" in content  # the published networks are there
         for secret in [
             "bozza",
             "Ufficio segreto",

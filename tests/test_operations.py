@@ -1,9 +1,13 @@
 """Operations: the health check, request ids, one-line logs with tracebacks."""
 
 import io
+import json
 import logging
+import wsgiref.util
 
 import pytest
+from django.core import signals
+from django.db import close_old_connections
 
 from modena_networks import health, logs
 from networks.views import NetworkListView
@@ -77,3 +81,21 @@ def test_a_server_error_is_logged_on_one_line_with_its_traceback_and_request_id(
     assert "ERROR django.request [req-42] Internal Server Error: /it/reti/" in line
     assert "Traceback (most recent call last)" in line
     assert line.endswith("RuntimeError: database on fire")
+
+
+def test_gunicorn_s_entry_point_serves_the_site():
+    from modena_networks.wsgi import application
+
+    environ = {"PATH_INFO": "/healthz", "HTTP_HOST": "testserver"}
+    wsgiref.util.setup_testing_defaults(environ)
+    statuses = []
+    # As Django's test client does: the test's transaction keeps its connection open.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, lambda status, headers: statuses.append(status)))
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    assert statuses == ["200 OK"]
+    assert json.loads(body) == {"database": "ok", "cache": "ok", "storage": "ok"}

@@ -1,7 +1,6 @@
 """The public page cache: answered without database work, and never stale after an edit."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -82,17 +81,16 @@ def test_theme_changes_of_a_network_show_at_once(client, network):
     assert "Giovani" in client.get("/it/reti/eurodesk/").content.decode()
 
 
-def test_staff_always_get_a_fresh_page(client, network):
+def test_staff_always_get_a_fresh_page(client, admin_user, network):
     client.get("/it/reti/")
-    client.force_login(User.objects.create_user("staff", is_staff=True, is_superuser=True))
+    client.force_login(admin_user)
     _response, queries = queries_of(client, "/it/reti/")
     assert queries > 0
 
 
-def test_staff_previews_are_not_shared_with_visitors(client, network):
+def test_staff_previews_are_not_shared_with_visitors(client, admin_user, network):
     draft = NetworkFactory(slug="bozza", status=Network.Status.DRAFT)
-    staff = User.objects.create_user("staff", is_staff=True, is_superuser=True)
-    client.force_login(staff)
+    client.force_login(admin_user)
     assert client.get(draft.get_absolute_url()).status_code == 200
     client.logout()
     assert client.get(draft.get_absolute_url()).status_code == 404

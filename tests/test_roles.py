@@ -8,15 +8,15 @@ from feedback.models import Feedback
 from networks.models import Network, NetworksPage
 from networks.roles import ADMINISTRATORS, EDITORS
 
-from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
+from .factories import (
+    DocumentFactory,
+    MembershipFactory,
+    NetworkFactory,
+    StaffFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def staff_in(group_name):
-    user = User.objects.create_user(group_name.lower(), is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
 
 
 @pytest.fixture(params=[EDITORS, ADMINISTRATORS])
@@ -76,31 +76,29 @@ def admin_url(obj, action):
     return reverse(name, args=[obj.pk])
 
 
-@pytest.mark.parametrize(("what", "key", "action", "editor", "administrator"), TABLE)
-def test_permission_table(client, objects, role, what, key, action, editor, administrator):
-    client.force_login(staff_in(role))
-    expected = editor if role == EDITORS else administrator
+@pytest.mark.parametrize(("what", "key", "action", "for_editors", "for_administrators"), TABLE)
+def test_permission_table(
+    client, objects, role, what, key, action, for_editors, for_administrators
+):
+    client.force_login(StaffFactory(groups=[role]))
+    expected = for_editors if role == EDITORS else for_administrators
     assert client.get(admin_url(objects[key], action)).status_code == expected, what
 
 
-def test_change_form_of_a_network_for_editors_offers_publishing(client, objects):
-    client.force_login(staff_in(EDITORS))
+def test_change_form_of_a_network_for_editors_offers_publishing(client, objects, editor):
+    client.force_login(editor)
     response = client.get(admin_url(objects["draft"], "change"))
     assert 'name="status"' in response.content.decode()
 
 
-def test_staff_without_the_publish_permission_cannot_publish(client, objects):
-    user = User.objects.create_user("intern", is_staff=True)
-    user.user_permissions.add(
-        *Group.objects.get(name=EDITORS).permissions.exclude(codename="publish_network")
-    )
-    client.force_login(user)
+def test_staff_without_the_publish_permission_cannot_publish(client, objects, intern):
+    client.force_login(intern)
     response = client.get(admin_url(objects["draft"], "change"))
     assert 'name="status"' not in response.content.decode()
 
 
-def test_editors_cannot_bulk_delete_published_networks(client, objects):
-    client.force_login(staff_in(EDITORS))
+def test_editors_cannot_bulk_delete_published_networks(client, objects, editor):
+    client.force_login(editor)
     network = objects["network"]
     response = client.post(
         reverse("admin:networks_network_changelist"),
@@ -110,24 +108,24 @@ def test_editors_cannot_bulk_delete_published_networks(client, objects):
     assert Network.objects.filter(pk=network.pk).exists()
 
 
-def test_editors_can_delete_a_draft(client, objects):
-    client.force_login(staff_in(EDITORS))
+def test_editors_can_delete_a_draft(client, objects, editor):
+    client.force_login(editor)
     draft = objects["draft"]
     response = client.post(admin_url(draft, "delete"), {"post": "yes"})
     assert response.status_code == 302
     assert not Network.objects.filter(pk=draft.pk).exists()
 
 
-def test_administrators_can_delete_a_published_network(client, objects):
-    client.force_login(staff_in(ADMINISTRATORS))
+def test_administrators_can_delete_a_published_network(client, objects, administrator):
+    client.force_login(administrator)
     network = objects["network"]
     response = client.post(admin_url(network, "delete"), {"post": "yes"})
     assert response.status_code == 302
     assert not Network.objects.filter(pk=network.pk).exists()
 
 
-def test_deleting_a_network_leaves_no_search_document_behind(client, objects):
-    client.force_login(staff_in(ADMINISTRATORS))
+def test_deleting_a_network_leaves_no_search_document_behind(client, objects, administrator):
+    client.force_login(administrator)
     network = objects["network"]
     client.post(admin_url(network, "delete"), {"post": "yes"})
     assert not network.search_documents.exists()

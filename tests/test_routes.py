@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -18,7 +18,13 @@ from feedback.models import Feedback
 from networks.models import Document, Membership, Network, NetworksPage, Theme
 from networks.roles import ADMINISTRATORS, EDITORS
 
-from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
+from .factories import (
+    DocumentFactory,
+    MembershipFactory,
+    NetworkFactory,
+    StaffFactory,
+    ThemeFactory,
+)
 from .test_admin import network_form_data
 from .test_history import change_form_data
 
@@ -30,16 +36,13 @@ CHANGELIST = "admin:networks_network_changelist"
 
 
 def user_in(role):
-    user = User.objects.create_user(role.lower().replace(" ", "-"), is_staff=True)
     if role == VIEWER:
-        user.user_permissions.add(
-            *Permission.objects.filter(
+        return StaffFactory(
+            permissions=Permission.objects.filter(
                 content_type__app_label__in=["networks", "feedback"], codename__startswith="view_"
             )
         )
-    else:
-        user.groups.add(Group.objects.get(name=role))
-    return user
+    return StaffFactory(groups=[role])
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ print(json.dumps({
     "DATABASE_NAME": str(settings.DATABASES["default"]["NAME"]),
     "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
+    "PASSWORD_HASHER": settings.PASSWORD_HASHERS[0],
 }))
 """
 
@@ -44,6 +45,13 @@ def test_debug_is_off_unless_asked_for():
     assert shown["DEBUG"] is False
     assert shown["ALLOWED_HOSTS"] == []
     assert shown["SESSION_COOKIE_SECURE"] is True
+
+
+def test_passwords_are_hashed_with_pbkdf2_outside_the_tests():
+    # The tests hash with MD5 for speed (conftest.py); the site never does.
+    shown = json.loads(run_settings(DJANGO_SECRET_KEY="s3cret").stdout)
+    assert shown["PASSWORD_HASHER"] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_debug_on_with_the_variable():

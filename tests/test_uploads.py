@@ -261,9 +261,12 @@ class TestDownloads:
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
 
-    def test_a_document_of_a_draft_is_for_staff_only(self, client):
+    def test_a_document_of_a_draft_is_for_staff_only(self, client, admin_client):
         document = DocumentFactory(is_public=True, network__status=Network.Status.DRAFT)
         assert client.get(document.file.url).status_code == 404
+        response = admin_client.get(document.file.url)
+        response.close()
+        assert response.status_code == 200
 
     def test_documents_live_outside_the_public_media_folder(self, settings):
         document = DocumentFactory()

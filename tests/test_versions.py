@@ -3,26 +3,24 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from networks.models import Document, Membership, Network, Theme
 from networks.roles import ADMINISTRATORS, EDITORS
 
-from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
+from .factories import (
+    DocumentFactory,
+    MembershipFactory,
+    NetworkFactory,
+    StaffFactory,
+    ThemeFactory,
+)
 from .test_admin import inline_management_data, network_form_data
 from .test_history import change_form_data
 from .test_uploads import PDF, image_bytes, upload_logo
 
 pytestmark = pytest.mark.django_db
-
-
-def staff(name, *codenames, groups=()):
-    user = User.objects.create_user(name, is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    user.groups.add(*Group.objects.filter(name__in=groups))
-    return user
 
 
 def version_url(network, record):
@@ -155,6 +153,8 @@ class TestGoingBack:
         network.refresh_from_db()
         network.logo.storage.delete(network.logo.name)
         save(admin_client, network, summary_it="Sintesi corretta")
+        network.refresh_from_db()
+        assert network.summary_it == "Sintesi corretta"
 
     def test_a_deleted_network_comes_back_with_its_memberships_documents_and_logo(
         self, admin_client
@@ -213,7 +213,7 @@ class TestGoingBackNeedsItsPermissions:
         return Network.objects.get(pk=network.pk)
 
     def test_who_may_only_look_sees_the_version_and_cannot_go_back(self, client, network):
-        client.force_login(staff("reader", "view_network"))
+        client.force_login(StaffFactory(permissions=["view_network"]))
         earlier = network.history.last()
         page = client.get(version_url(network, earlier))
         assert page.status_code == 200
@@ -223,16 +223,10 @@ class TestGoingBackNeedsItsPermissions:
         assert network.name_it == "Energy Cities 2030"
 
     def test_going_back_to_a_published_version_needs_the_permission_to_publish(
-        self, client, admin_client, network
+        self, client, admin_client, intern, network
     ):
         published = network.history.first()
         save(admin_client, network, status="draft")
-        intern = staff(
-            "intern",
-            *Group.objects.get(name=EDITORS)
-            .permissions.exclude(codename="publish_network")
-            .values_list("codename", flat=True),
-        )
         client.force_login(intern)
         response = client.post(version_url(network, published), follow=True)
         assert response.status_code == 200
@@ -242,7 +236,7 @@ class TestGoingBackNeedsItsPermissions:
 
     @pytest.mark.parametrize("role", [EDITORS, ADMINISTRATORS])
     def test_the_roles_may_go_back(self, client, network, role):
-        client.force_login(staff(role.lower(), groups=[role]))
+        client.force_login(StaffFactory(groups=[role]))
         earlier = network.history.last()
         assert client.post(version_url(network, earlier)).status_code == 302
         network.refresh_from_db()
@@ -257,7 +251,7 @@ class TestGoingBackNeedsItsPermissions:
     ):
         obj = make()
         opts = model._meta
-        client.force_login(staff("reader", f"view_{opts.model_name}"))
+        client.force_login(StaffFactory(permissions=[f"view_{opts.model_name}"]))
         url = reverse(
             f"admin:networks_{opts.model_name}_simple_history",
             args=[obj.pk, obj.history.first().pk],
@@ -332,7 +326,7 @@ class TestTheHistoryPage:
         save(admin_client, network)
         save(admin_client, network, **membership_form(membership, department="Turismo"))
         assert "Turismo" in self.history(admin_client, network)
-        client.force_login(staff("reader", "view_network"))
+        client.force_login(StaffFactory(permissions=["view_network"]))
         page = self.history(client, network)
         assert "Turismo" not in page and "Cultura" not in page
 
