@@ -13,7 +13,8 @@ need_wrk() {
 
 # $work: a folder for the servers' pid and log files and the site's static and media files.
 # At the end, whatever happens (an error, Ctrl-C, a time limit), the servers still running are
-# stopped, then the caller's restore_services runs if it has one, and the folder is removed.
+# stopped, then the caller's restore_services runs if it has one. The folder is removed after a
+# success, and kept after a failure: the servers' logs say what went wrong.
 make_work_folder() {
     work=$(mktemp -d -t "modena-$1.XXXXXX")
     trap finish EXIT
@@ -21,9 +22,14 @@ make_work_folder() {
 }
 
 finish() {
+    local status=$?
     stop_servers
     if declare -F restore_services >/dev/null; then restore_services; fi
-    rm -rf "$work"
+    if [ $status = 0 ]; then
+        rm -rf "$work"
+    else
+        echo "$0: failed (exit status $status); its work folder, with the servers' logs, is kept: $work" >&2
+    fi
 }
 
 stop_servers() {
