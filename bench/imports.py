@@ -41,7 +41,7 @@ from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from tablib import Dataset  # noqa: E402
 
-from bench.common import Report  # noqa: E402
+from bench.common import Report, log  # noqa: E402
 from networks.models import ContentVersion, Network, SearchDocument  # noqa: E402
 from networks.resources import CSV, FORMATS, MAX_ROWS, XLSX  # noqa: E402
 
@@ -123,6 +123,7 @@ def main():
     if database["ENGINE"].endswith("sqlite3"):
         # A file, as in production, rather than the test runner's database in memory.
         database["TEST"]["NAME"] = tempfile.mktemp(prefix="bench-import-", suffix=".sqlite3")
+    log("--- a test database, migrated")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         with override_settings(
@@ -145,7 +146,9 @@ def run(rows, file_format):
 
     command = shlex.join(["bench/imports.py", *sys.argv[1:]])
     report = Report("Import and export", command)
+    log(f"--- {rows:,} synthetic networks")
     call_command("populate_synthetic", networks=rows, verbosity=0)
+    log("--- the export, then an import with every row changed")
     client = Client()
     client.force_login(User.objects.create_superuser("bench", "bench@example.org", None))
     export_data = {"format": str(FORMATS.index(file_format))}
@@ -165,6 +168,7 @@ def run(rows, file_format):
     assert found.count() == rows, "the search finds the new words"
     assert ContentVersion.current() > version_before
 
+    log("--- the synthetic networks deleted, then an import with every row new")
     Network.objects.filter(slug__startswith="synthetic-").delete()
     new_times = import_file(client, content, file_format, name)
     assert Network.objects.filter(slug__startswith="synthetic-").count() == rows
