@@ -24,7 +24,10 @@ from importlib.metadata import version
 from pathlib import Path
 
 import django
+import psycopg
+import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
@@ -95,9 +98,6 @@ def set_up(workdir, *, database, redis, sqlite=False, **own_environment):
     if not sqlite:
         fresh_database(database)
     django.setup()
-
-    from django.core.cache import cache
-
     log("--- database, demo content and static files")
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_demo_content", verbosity=0)
@@ -107,8 +107,6 @@ def set_up(workdir, *, database, redis, sqlite=False, **own_environment):
 
 
 def fresh_database(name):
-    import psycopg
-
     with psycopg.connect(POSTGRESQL + "postgres", autocommit=True) as server:
         server.execute(f'DROP DATABASE IF EXISTS "{name}"')
         server.execute(f'CREATE DATABASE "{name}"')
@@ -397,8 +395,6 @@ def database_version():
 
 
 def redis_version():
-    import redis
-
     return f"Redis {redis.Redis.from_url(settings.REDIS_URL).info('server')['redis_version']}"
 
 
