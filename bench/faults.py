@@ -3,31 +3,21 @@ Put the site through load and faults as gunicorn serves it: a minute of concurre
 PostgreSQL restarted under load, Redis stopped under load. Each phase's figures are checked
 against the criteria of the reliability issue, PASS or FAIL.
 
-bench/faults prepares the environment, the database and the static files, and always brings
-PostgreSQL and Redis back up; this module runs the phases and writes the report.
-bench/README.md says what each phase measures.
+bench/faults installs wrk and the virtualenv, runs this module within a time limit, and always
+brings PostgreSQL and Redis back up; bench/README.md says what each phase measures.
 """
 
-import argparse
 import collections
 import contextlib
-import datetime
 import http.client
 import json
-import os
-import platform
 import shlex
-import signal
 import statistics
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass
-from importlib.metadata import version
-from pathlib import Path
 
-import django
 import redis
 from django.conf import settings
 from django.db import connection
@@ -35,7 +25,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 
-from bench.measure import PROXY_HEADERS, ROOT, Server, cpu_model, database_version, log
+from bench.common import Report, Server, add_synthetic, arguments, log, run, set_up, wrk
+
+DATABASE = "faults"
+SYNTHETIC_NETWORKS = 1000
 
 # What the styled error page (templates/500.html) says, in each language; Django's bare page,
 # shown when that template cannot be rendered, says "Server Error (500)".
@@ -58,83 +51,27 @@ VISITORS = 4
 REDIS_DOWN_SECONDS = 10
 REDIS_START_SECONDS = 10
 
-# wrk asks for the addresses of the mix in turn; "{n}" becomes the number of the request, an
-# address never asked for before, so that some pages always miss the cache. Counts per status
-# come from the response callback, gathered from the thread in done().
-WRK_SCRIPT = """\
--- Written by bench/faults.py: the visitors' mix of addresses, in turn.
-local addresses = {%s}
-local threads = {}
-local count = 0
-
-setup = function(thread)
-  table.insert(threads, thread)
-end
-
-init = function(args)
-  statuses = {}
-end
-
-request = function()
-  count = count + 1
-  local address = addresses[(count - 1) %% #addresses + 1]:gsub("{n}", tostring(count))
-  return wrk.format("GET", address)
-end
-
-response = function(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-done = function(summary, latency, requests)
-  local counts = {}
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("statuses")) do
-      counts[status] = (counts[status] or 0) + n
-    end
-  end
-  local parts = {}
-  for status, n in pairs(counts) do
-    table.insert(parts, string.format('"%%d": %%d', status, n))
-  end
-  local errors = summary.errors
-  io.write(string.format(
-    '{"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, "max_us": %%d, '
-      .. '"statuses": {%%s}, '
-      .. '"errors": {"connect": %%d, "read": %%d, "write": %%d, "status": %%d, "timeout": %%d}}\\n',
-    summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(99), latency.max,
-    table.concat(parts, ", "),
-    errors.connect, errors.read, errors.write, errors.status, errors.timeout
-  ))
-end
-"""
-
 
 def main():
     options = parse_arguments()
-    # Stopped like a Ctrl-C, so that the servers are stopped and Redis started again.
-    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(128 + signal.SIGTERM))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "modena_networks.settings")
-    django.setup()
-
-    started = datetime.datetime.now().astimezone()
-    load_before = os.getloadavg()[0]
-    mix = visitor_addresses()
-    uncached_mix = [address for address in mix if is_page(address)]
-    options.workdir.joinpath("visitors.lua").write_text(
-        WRK_SCRIPT % ", ".join(json.dumps(address) for address in mix)
+    environment = set_up(
+        options.workdir,
+        database=DATABASE,
+        redis=f"redis://127.0.0.1:{options.redis_port}/{options.redis_db}",
     )
-    facts = software_and_data()
+    add_synthetic(SYNTHETIC_NETWORKS)
+    report = Report("Load and faults", options.command, workers=options.workers)
+    data = data_line()
+    site = Site(options, environment, visitor_addresses())
     # Restarting PostgreSQL kills this process's connection too: it has no more use for it.
     connection.close()
 
     sections, verdicts = [], []
     for phase in (load_phase, postgresql_phase, redis_phase):
         log(f"--- {phase.__doc__.splitlines()[0]}")
-        title, lines, checks = phase(options, mix=mix, uncached_mix=uncached_mix)
+        title, lines, checks = phase(site)
         sections.append(f"## {title}\n\n" + "\n".join([*lines, "", *format_checks(checks)]))
         verdicts += checks
-    load_after = os.getloadavg()[0]
 
     failed = [name for passed, name in verdicts if not passed]
     summary = (
@@ -142,33 +79,53 @@ def main():
         if not failed
         else f"**FAIL**: {len(failed)} of {len(verdicts)} criteria missed: " + "; ".join(failed)
     )
-    report = [
-        "# Load and faults",
-        header(options, started, load_before, load_after, facts),
-        *sections,
-        "## Result\n\n" + summary,
-    ]
-    text = "\n\n".join(report) + "\n"
-    print(text)
-    options.output.write_text(text)
-    log(f"Written to {options.output}.")
-    sys.exit(1 if failed else 0)
+    print(report.write(options.output, *sections, "## Result\n\n" + summary, details=[data]))
+    return 1 if failed else 0
 
 
 def parse_arguments():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = arguments(
+        __doc__.split("\n\n")[0], connections=16, output="faults.md", command="bench/faults"
+    )
     parser.add_argument("--seconds", type=int, default=60, help="of load in phase a (60)")
-    parser.add_argument("--connections", type=int, default=16, help="wrk's, open at once (16)")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (3)")
-    parser.add_argument("--workdir", type=Path, required=True, help="for pid and log files")
-    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "faults.md")
-    parser.add_argument("--command", default="bench/faults", help="as recorded in the report")
     parser.add_argument(
         "--restart-postgresql", required=True, type=shlex.split, help="the command, quoted"
     )
     parser.add_argument("--start-redis", required=True, type=shlex.split, help="the command")
     parser.add_argument("--redis-port", type=int, default=6379)
+    parser.add_argument("--redis-db", type=int, default=13, help="the cache's database (13)")
     return parser.parse_args()
+
+
+@dataclass
+class Site:
+    """What the phases share: the options, the servers' environment, the visitors' addresses."""
+
+    options: object
+    environment: dict
+    mix: list
+
+    @property
+    def uncached_mix(self):
+        """The addresses of pages built from the database (not static, not a file), each time."""
+        return [address for address in self.mix if is_page(address)]
+
+    def server(self, page_cache=True):
+        environment = dict(self.environment)
+        if not page_cache:
+            environment["DJANGO_PAGE_CACHE_SECONDS"] = "0"
+        return Server(environment, self.options, capture_output=True)
+
+    def load(self, server, seconds, while_running=None):
+        """Load `server` with the visitors' mix for `seconds`; return wrk's Load."""
+        return wrk(
+            server,
+            seconds=seconds,
+            connections=self.options.connections,
+            timeout=CLIENT_TIMEOUT_SECONDS,
+            mix=self.mix,
+            while_running=while_running,
+        )
 
 
 # The visitors
@@ -243,22 +200,18 @@ class Outcome:
 def visit(server, address):
     """Ask for `address` as a visitor would; return the Outcome."""
     started = time.monotonic()
-    client = http.client.HTTPConnection("127.0.0.1", server.port, timeout=CLIENT_TIMEOUT_SECONDS)
     try:
-        client.request("GET", address, headers=PROXY_HEADERS)
-        response = client.getresponse()
-        body = response.read().decode(errors="replace")
+        response = server.request(address, timeout=CLIENT_TIMEOUT_SECONDS)
     except (OSError, http.client.HTTPException) as error:
         return Outcome(started, time.monotonic() - started, error=type(error).__name__)
-    finally:
-        client.close()
+    body = response.body.decode(errors="replace")
     styled = any(text in body for text in STYLED_PAGE_TEXTS) and BARE_PAGE_TEXT not in body
     return Outcome(
         started,
         time.monotonic() - started,
         status=response.status,
         styled=styled,
-        retry_after=response.getheader("Retry-After", ""),
+        retry_after=response.headers.get("Retry-After", ""),
     )
 
 
@@ -292,86 +245,18 @@ class Visitors:
             turn += 1
 
 
-def run_wrk(server, options, seconds, while_running=None):
-    """Load the server with the visitors' mix for `seconds`; return wrk's figures."""
-    command = ["wrk", "--threads", "1", "--connections", str(options.connections)]
-    command += ["--duration", f"{seconds}s", "--timeout", f"{CLIENT_TIMEOUT_SECONDS}s"]
-    command += ["--script", options.workdir / "visitors.lua"]
-    for name, value in PROXY_HEADERS.items():
-        command += ["--header", f"{name}: {value}"]
-    process = subprocess.Popen(
-        [*command, server.url("/")], stdout=subprocess.PIPE, text=True, cwd=options.workdir
-    )
-    try:
-        if while_running:
-            while_running(process)
-        output, _errors = process.communicate(timeout=seconds + CLIENT_TIMEOUT_SECONDS + 30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    if process.returncode != 0:
-        raise SystemExit(f"wrk failed ({process.returncode})")
-    figures = json.loads(output.strip().splitlines()[-1])
-    figures["socket_errors"] = sum(
-        figures["errors"][kind] for kind in ("connect", "read", "write", "timeout")
-    )
-    figures["seconds"] = figures["duration_us"] / 1e6
-    return figures
-
-
-def wrk_lines(figures):
-    statuses = ", ".join(
-        f"{status}: {count:,}" for status, count in sorted(figures["statuses"].items())
-    )
-    errors = figures["errors"]
+def wrk_lines(load):
+    statuses = ", ".join(f"{status}: {count:,}" for status, count in sorted(load.statuses.items()))
+    errors = load.errors
     return [
-        f"- Responses: {figures['requests']:,} in {figures['seconds']:.1f} s, "
-        f"{figures['requests'] / figures['seconds']:,.1f} req/s; by status: {statuses}",
-        f"- Latency: p50 {figures['p50_us'] / 1000:,.1f} ms, p99 {figures['p99_us'] / 1000:,.1f}"
-        f" ms, max {figures['max_us'] / 1000:,.1f} ms",
+        f"- Responses: {load.requests:,} in {load.seconds:.1f} s, {load.throughput:,.1f} req/s; "
+        f"by status: {statuses}",
+        f"- Latency: p50 {load.percentiles[50]:,.1f} ms, p99 {load.percentiles[99]:,.1f} ms, "
+        f"max {load.max_ms:,.1f} ms",
         f"- Non-2xx/3xx responses: {errors['status']:,}; socket errors: "
-        f"{figures['socket_errors']:,} (connect {errors['connect']}, read {errors['read']}, "
+        f"{load.socket_errors:,} (connect {errors['connect']}, read {errors['read']}, "
         f"write {errors['write']}, timeout {errors['timeout']})",
     ]
-
-
-# The server
-
-
-def server_environment(page_cache=True):
-    environment = dict(os.environ)
-    # Django's log lines (errors with their tracebacks) into the server's log file.
-    environment["GUNICORN_CMD_ARGS"] = "--capture-output"
-    if not page_cache:
-        environment["DJANGO_PAGE_CACHE_SECONDS"] = "0"
-    return environment
-
-
-def worker_pids(server):
-    pids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue  # gone meanwhile
-        if int(text[text.rindex(")") + 2 :].split()[1]) == server.process.pid:
-            pids.append(int(stat.parent.name))
-    return sorted(pids)
-
-
-def rss_mib(server):
-    """Return the resident memory of gunicorn's master and workers together, in MiB (Linux)."""
-    total_kib = 0
-    for pid in [server.process.pid, *worker_pids(server)]:
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total_kib += int(line.split()[1])
-    return total_kib / 1024
 
 
 def logged_errors(server):
@@ -387,27 +272,27 @@ def logged_errors(server):
 # The phases: each returns its title, its lines of figures and its checks, (passed, criterion).
 
 
-def load_phase(options, mix, **_kwargs):
+def load_phase(site):
     """a. Load: concurrent visitors on the cached site, memory sampled."""
-    with Server(server_environment(), options) as server:
-        cold = rss_mib(server)
-        run_wrk(server, options, WARM_UP_SECONDS)  # every worker has built every kind of page
-        workers = worker_pids(server)
+    options, mix = site.options, site.mix
+    with site.server() as server:
+        cold = server.rss_mib()
+        site.load(server, WARM_UP_SECONDS)  # every worker has built every kind of page
+        workers = server.worker_pids()
         samples = []
 
         def sample_memory(process):
-            started = time.monotonic()
             while process.poll() is None:
-                samples.append((time.monotonic() - started, rss_mib(server)))
+                samples.append(server.rss_mib())
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(MEMORY_SAMPLE_SECONDS)
-            samples.append((time.monotonic() - started, rss_mib(server)))
+            samples.append(server.rss_mib())
 
-        figures = run_wrk(server, options, options.seconds, while_running=sample_memory)
-        workers_after = worker_pids(server)
+        figures = site.load(server, options.seconds, while_running=sample_memory)
+        workers_after = server.worker_pids()
 
     fresh = sum("{n}" in address for address in mix)
-    first, last = samples[0][1], samples[-1][1]
+    first, last = samples[0], samples[-1]
     growth = (last - first) / first * 100
     lines = [
         f"- Visitors: wrk, {options.connections} connections for {options.seconds} s after "
@@ -416,12 +301,12 @@ def load_phase(options, mix, **_kwargs):
         *wrk_lines(figures),
         f"- Memory (RSS of gunicorn's master and {len(workers)} workers): {cold:.1f} MiB "
         f"started, after the warm-up first {first:.1f}, last {last:.1f}, max "
-        f"{max(rss for _t, rss in samples):.1f} MiB; growth {growth:+.1f} %",
-        "- Samples every 5 s (MiB): " + ", ".join(f"{rss:.1f}" for _t, rss in samples),
+        f"{max(samples):.1f} MiB; growth {growth:+.1f} %",
+        "- Samples every 5 s (MiB): " + ", ".join(f"{rss:.1f}" for rss in samples),
     ]
     checks = [
-        (figures["errors"]["status"] == 0, "a: no non-2xx/3xx response"),
-        (figures["socket_errors"] == 0, "a: no socket error"),
+        (figures.errors["status"] == 0, "a: no non-2xx/3xx response"),
+        (figures.socket_errors == 0, "a: no socket error"),
         (
             growth < MEMORY_GROWTH_LIMIT_PERCENT,
             f"a: memory flat (growth under {MEMORY_GROWTH_LIMIT_PERCENT} % after the warm-up)",
@@ -431,9 +316,10 @@ def load_phase(options, mix, **_kwargs):
     return f"a. Load: {options.seconds} s of concurrent visitors, page cache on", lines, checks
 
 
-def postgresql_phase(options, uncached_mix, **_kwargs):
+def postgresql_phase(site):
     """b. PostgreSQL restarted while visitors ask for pages, page cache off."""
-    with Server(server_environment(page_cache=False), options) as server:
+    options, uncached_mix = site.options, site.uncached_mix
+    with site.server(page_cache=False) as server:
         with Visitors(server, uncached_mix) as visitors:
             time.sleep(BEFORE_RESTART_SECONDS)
             restart_started = time.monotonic()
@@ -497,10 +383,11 @@ def postgresql_phase(options, uncached_mix, **_kwargs):
     return "b. PostgreSQL restarted under load, page cache off", lines, checks
 
 
-def redis_phase(options, mix, uncached_mix, **_kwargs):
+def redis_phase(site):
     """c. Redis stopped under load, page cache on; then started again."""
+    options, uncached_mix = site.options, site.uncached_mix
     client = redis.Redis.from_url(settings.REDIS_URL)
-    with Server(server_environment(), options) as server:
+    with site.server() as server:
         for address in uncached_mix:
             visit(server, address)  # cached, as before any outage
         subprocess.run(
@@ -511,7 +398,7 @@ def redis_phase(options, mix, uncached_mix, **_kwargs):
         try:
             down = not wait_for_redis(options, seconds=0)
             health_down = health(server)
-            figures = run_wrk(server, options, REDIS_DOWN_SECONDS)
+            figures = site.load(server, REDIS_DOWN_SECONDS)
         finally:
             started = time.monotonic()
             if not wait_for_redis(options, seconds=0):
@@ -541,8 +428,8 @@ def redis_phase(options, mix, uncached_mix, **_kwargs):
     ]
     checks = [
         (down, "c: Redis was down"),
-        (figures["errors"]["status"] == 0, "c: no non-2xx/3xx response with Redis down"),
-        (figures["socket_errors"] == 0, "c: no socket error with Redis down"),
+        (figures.errors["status"] == 0, "c: no non-2xx/3xx response with Redis down"),
+        (figures.socket_errors == 0, "c: no socket error with Redis down"),
         (
             health_down[0] == 200 and health_down[1].get("cache") == "failing",
             "c: /healthz says degraded but up (200, cache failing)",
@@ -576,15 +463,9 @@ def wait_for_redis(options, seconds):
 
 def health(server):
     """Return /healthz's status and its figures."""
-    client = http.client.HTTPConnection("127.0.0.1", server.port, timeout=CLIENT_TIMEOUT_SECONDS)
+    response = server.request("/healthz", timeout=CLIENT_TIMEOUT_SECONDS)
     try:
-        client.request("GET", "/healthz", headers=PROXY_HEADERS)
-        response = client.getresponse()
-        body = response.read()
-    finally:
-        client.close()
-    try:
-        return response.status, json.loads(body)
+        return response.status, json.loads(response.body)
     except ValueError:
         return response.status, {}
 
@@ -596,42 +477,17 @@ def format_checks(checks):
     return [f"- **{'PASS' if passed else 'FAIL'}** {name}" for passed, name in checks]
 
 
-def software_and_data():
+def data_line():
     from networks.management.commands.populate_synthetic import PREFIX
     from networks.models import Network
 
-    redis_info = redis.Redis.from_url(settings.REDIS_URL).info("server")
-    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
-    return {
-        "database": database_version(),
-        "redis": f"Redis {redis_info['redis_version']}",
-        "wrk": " ".join((wrk_version.stdout or wrk_version.stderr).split()[:2]),
-        "networks": Network.objects.count(),
-        "synthetic": Network.objects.filter(slug__startswith=PREFIX).count(),
-    }
-
-
-def header(options, started, load_before, load_after, facts):
-    return "\n".join(
-        [
-            f"- Run: {started:%Y-%m-%d %H:%M %Z}, `{options.command}`",
-            f"- Machine: {os.cpu_count()} cores ({cpu_model()}), load average {load_before:.2f} "
-            f"before and {load_after:.2f} after",
-            f"- Software: Python {platform.python_version()}, {facts['database']}, "
-            f"{facts['redis']}, Django {django.get_version()}, gunicorn {version('gunicorn')} "
-            f"with {options.workers} sync workers, {facts['wrk']}",
-            f"- Data: {facts['networks']:,} networks (the demo content and "
-            f"{facts['synthetic']:,} synthetic), database `{settings.DATABASES['default']['NAME']}`"
-            f", the cache in `{settings.REDIS_URL}`",
-            "- Settings as in production: DEBUG off, static files collected (WhiteNoise), "
-            "HTTPS as told by the proxy header `X-Forwarded-Proto: https`, everything on the "
-            "loopback",
-        ]
+    synthetic = Network.objects.filter(slug__startswith=PREFIX).count()
+    return (
+        f"- Data: {Network.objects.count():,} networks (the demo content and {synthetic:,} "
+        f"synthetic), database `{settings.DATABASES['default']['NAME']}`, the cache in "
+        f"`{settings.REDIS_URL}`"
     )
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except KeyboardInterrupt:
-        sys.exit(128 + signal.SIGINT)  # the servers stopped and Redis started on the way out
+    run(main)  # the servers stopped, and Redis started again, on the way out

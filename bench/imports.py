@@ -10,11 +10,12 @@ file into a database without those networks (every row new).
 
 The database is a test database made afresh (test_<name> on PostgreSQL, dropped at the end). The
 requests go through Django's test client, without a web server: the figures are the server's
-time, which gunicorn's timeout (30 s) bounds. Prints a Markdown table.
+time, which gunicorn's timeout (30 s) bounds. Prints a Markdown report: the machine, then a table.
 """
 
 import argparse
 import os
+import shlex
 import sys
 import tempfile
 import time
@@ -40,6 +41,7 @@ from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from tablib import Dataset  # noqa: E402
 
+from bench.common import Report, log  # noqa: E402
 from networks.models import ContentVersion, Network, SearchDocument  # noqa: E402
 from networks.resources import CSV, FORMATS, MAX_ROWS, XLSX  # noqa: E402
 
@@ -121,6 +123,7 @@ def main():
     if database["ENGINE"].endswith("sqlite3"):
         # A file, as in production, rather than the test runner's database in memory.
         database["TEST"]["NAME"] = tempfile.mktemp(prefix="bench-import-", suffix=".sqlite3")
+    log("--- a test database, migrated")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         with override_settings(
@@ -132,15 +135,20 @@ def main():
             },
             WHITENOISE_AUTOREFRESH=True,
         ):
-            run(options.rows, file_format)
+            print(run(options.rows, file_format))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def run(rows, file_format):
+    """Time the export and the two imports; return the report."""
     from django.contrib.auth.models import User
 
+    command = shlex.join(["bench/imports.py", *sys.argv[1:]])
+    report = Report("Import and export", command)
+    log(f"--- {rows:,} synthetic networks")
     call_command("populate_synthetic", networks=rows, verbosity=0)
+    log("--- the export, then an import with every row changed")
     client = Client()
     client.force_login(User.objects.create_superuser("bench", "bench@example.org", None))
     export_data = {"format": str(FORMATS.index(file_format))}
@@ -160,22 +168,27 @@ def run(rows, file_format):
     assert found.count() == rows, "the search finds the new words"
     assert ContentVersion.current() > version_before
 
+    log("--- the synthetic networks deleted, then an import with every row new")
     Network.objects.filter(slug__startswith="synthetic-").delete()
     new_times = import_file(client, content, file_format, name)
     assert Network.objects.filter(slug__startswith="synthetic-").count() == rows
 
-    print(f"{rows} networks, {file_format().get_title()}, {connection.vendor}")
-    print()
-    print("| step | seconds | CPU seconds |")
-    print("| --- | ---: | ---: |")
-    print(f"| export ({len(content) / 1e6:.1f} MB) | {export_seconds} |")
+    table = [
+        "| step | seconds | CPU seconds |",
+        "| --- | ---: | ---: |",
+        f"| export ({len(content) / 1e6:.1f} MB) | {export_seconds} |",
+    ]
     for label, (preview, confirm, page) in [
         ("every row changed", changed_times),
         ("every row new", new_times),
     ]:
-        print(f"| import, {label}: preview ({page / 1e3:.0f} kB page) | {preview} |")
-        print(f"| import, {label}: confirmation | {confirm} |")
-        print(f"| import, {label}: both | {preview + confirm} |")
+        table += [
+            f"| import, {label}: preview ({page / 1e3:.0f} kB page) | {preview} |",
+            f"| import, {label}: confirmation | {confirm} |",
+            f"| import, {label}: both | {preview + confirm} |",
+        ]
+    data = f"- Data: {rows:,} synthetic networks in {file_format().get_title().upper()}"
+    return report.text("\n".join(table), details=[data])
 
 
 if __name__ == "__main__":

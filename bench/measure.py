@@ -3,41 +3,38 @@ Measure the site as gunicorn serves it: the throughput and latency of its pages 
 view of the same server (/robots.txt), and the queries that build each page, at several numbers
 of networks, with the page cache on and off.
 
-bench/run prepares the environment, the database and the static files, then runs this module;
-bench/README.md says what the figures mean.
+bench/run installs wrk and the virtualenv, then runs this module; bench/README.md says what the
+figures mean.
 """
 
-import argparse
-import datetime
-import http.client
-import io
-import json
 import math
-import os
-import platform
-import signal
-import socket
-import sqlite3
 import statistics
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
-from importlib.metadata import version
-from pathlib import Path
 
-import django
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-ROOT = Path(__file__).resolve().parent.parent
-LUA = Path(__file__).with_name("latency.lua")
+from bench.common import (
+    PERCENTILES,
+    PROXY_HEADERS,
+    Report,
+    Server,
+    add_synthetic,
+    arguments,
+    log,
+    run,
+    set_up,
+    wrk,
+)
+
+DATABASE = "bench"
+# Database 14: bench/faults uses 13, the tests empty 15, development uses 0.
+REDIS_URL = "redis://127.0.0.1:6379/14"
 
 TRIVIAL = ("trivial", "/robots.txt")
 PUBLIC_PAGES = [
@@ -50,10 +47,6 @@ PUBLIC_PAGES = [
     ("sitemap page", "/sitemap-networks.xml"),
     ("CSV export", "/opendata/networks.csv"),
 ]
-# What the TLS proxy in front of gunicorn tells it (bench/run sets DJANGO_BEHIND_TLS_PROXY):
-# production redirects plain HTTP to HTTPS.
-PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
-
 # A page is loaded in slices of a second, each after a slice of the trivial view, so that both
 # see the same machine: these machines are shared, and their speed changes from one minute to
 # the next. A slow page gets longer slices, so that each connection sees a few responses.
@@ -66,7 +59,6 @@ CACHED_RATIO_TARGET = 0.8
 CACHED_RATIO_PAGES = ["list", "detail"]
 UNCACHED_P95_TARGET_MS = 100
 UNCACHED_P95_PAGE = "list"
-PERCENTILES = [50, 95, 99]
 
 
 def pages():
@@ -81,17 +73,16 @@ def is_admin(address):
 
 def main():
     options = parse_arguments()
-    # Stopped like a Ctrl-C, so that the server in use is stopped too.
-    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(128 + signal.SIGTERM))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "modena_networks.settings")
     # This process counts the queries that build each page, so it never answers from the cache;
-    # the servers get their own setting.
-    server_environment = dict(os.environ)
-    os.environ["DJANGO_PAGE_CACHE_SECONDS"] = "0"
-    django.setup()
-
-    started = datetime.datetime.now().astimezone()
-    load_before = os.getloadavg()[0]
+    # the servers get production's setting.
+    environment = set_up(
+        options.workdir,
+        database=DATABASE,
+        redis=REDIS_URL,
+        sqlite=options.sqlite,
+        DJANGO_PAGE_CACHE_SECONDS="0",
+    )
+    report = Report("Benchmark results", options.command, workers=options.workers)
     rows, notes = [], []
     admin = admin_client()
     for size in options.sizes:
@@ -99,35 +90,37 @@ def main():
         populate(size)
         queries = count_queries(admin)
         for cached in (True, False):
-            environment = dict(server_environment)
             if cached:
                 cache.clear()  # start cold, without the pages of the previous size
-            else:
-                environment["DJANGO_PAGE_CACHE_SECONDS"] = "0"
-            with Server(environment, options) as server:
+            page_cache = {} if cached else {"DJANGO_PAGE_CACHE_SECONDS": "0"}
+            with Server({**environment, **page_cache}, options) as server:
                 session_rows, note = measure_session(server, admin, options, size, cached)
             for row in session_rows:
                 row.queries = queries[row.address]
             rows += session_rows
             notes.append(note)
-    load_after = os.getloadavg()[0]
 
     table = markdown_table(rows)
     print(table)
-    report = [
-        "# Benchmark results",
-        header(options, started, load_before, load_after),
+    load_line = (
+        f"- Load: wrk on the loopback, {options.connections} connections, {options.seconds} s "
+        f"per page in slices of {SLICE_SECONDS} s (longer for slow pages) after a warm-up, "
+        f"each slice after {SLICE_SECONDS} s of /robots.txt"
+    )
+    report.write(
+        options.output,
         table,
         LEGEND,
         "## Targets\n\n" + "\n".join(targets(rows, options.sizes)),
         "## The trivial view's slices, slowest and fastest, on each server\n\n" + "\n".join(notes),
-    ]
-    options.output.write_text("\n\n".join(report) + "\n")
-    log(f"Written to {options.output}.")
+        details=[load_line],
+    )
 
 
 def parse_arguments():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = arguments(
+        __doc__.split("\n\n")[0], connections=8, output="results.md", command="bench/run"
+    )
     parser.add_argument(
         "--sizes",
         type=lambda text: [int(size) for size in text.split(",")],
@@ -137,16 +130,8 @@ def parse_arguments():
     parser.add_argument(
         "--seconds", type=int, default=5, help="of load per page, and as much on the trivial view"
     )
-    parser.add_argument("--connections", type=int, default=8, help="open at once (default 8)")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (3)")
-    parser.add_argument("--workdir", type=Path, required=True, help="for pid and log files")
-    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.md")
-    parser.add_argument("--command", default="bench/run", help="as recorded in the results")
+    parser.add_argument("--sqlite", action="store_true", help="SQLite in the work folder")
     return parser.parse_args()
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
 
 
 # The data
@@ -160,10 +145,7 @@ def populate(size):
     real = Network.objects.exclude(slug__startswith=PREFIX).count()
     if size < real:
         raise SystemExit(f"The database has {real} real networks: ask for at least as many.")
-    call_command("populate_synthetic", networks=size - real, stdout=io.StringIO())
-    # Planner statistics as a database that grew over time would have them.
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    add_synthetic(size - real)
     assert Network.objects.count() == size
 
 
@@ -196,155 +178,41 @@ def count_queries(admin):
     return counts
 
 
-# The server
-
-
-class Server:
-    """gunicorn on a free port of the loopback, stopped on leaving the `with` block."""
-
-    def __init__(self, environment, options):
-        self.environment = environment
-        self.workers = options.workers
-        self.port = free_port()
-        self.log = options.workdir / f"gunicorn-{self.port}.log"
-        # bench/run's trap stops the server from this file if this process cannot.
-        self.pidfile = options.workdir / f"gunicorn-{self.port}.pid"
-
-    def __enter__(self):
-        command = [Path(sys.executable).with_name("gunicorn"), "modena_networks.wsgi"]
-        command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
-        command += ["--pid", self.pidfile, "--error-logfile", self.log]
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=self.environment,
-            start_new_session=True,  # left running by a Ctrl-C until __exit__ stops it
-        )
-        try:
-            self.wait_until_up()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
-
-    def stop(self):
-        self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def url(self, address):
-        return f"http://127.0.0.1:{self.port}{address}"
-
-    def wait_until_up(self):
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn stopped: see {self.log}")
-            try:
-                self.get(TRIVIAL[1], PROXY_HEADERS)
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise SystemExit(f"gunicorn did not answer in a minute: see {self.log}")
-
-    def get(self, address, headers):
-        """Ask for `address` alone; return the status and the milliseconds the response took."""
-        client = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        try:
-            started = time.perf_counter()
-            client.request("GET", address, headers=headers)
-            response = client.getresponse()
-            response.read()
-            return response.status, (time.perf_counter() - started) * 1000
-        finally:
-            client.close()
-
-    def time_ms(self, address, headers):
-        """Return how long a response to `address` takes; stop the benchmark if it is not 200."""
-        status, milliseconds = self.get(address, headers)
-        if status != 200:
-            raise SystemExit(f"{address}: HTTP {status}, expected 200 (see {self.log})")
-        return milliseconds
-
-    def alone_ms(self, address, headers):
-        """Return the median time of three responses while the server has nothing else to do."""
-        return statistics.median(self.time_ms(address, headers) for _attempt in range(3))
-
-    def cold_ms(self, address, headers):
-        """
-        Return the median time of three responses, each after the cache is emptied: the page,
-        and the cards and counts it is made of, built from the database alone.
-        """
-        times = []
-        for _attempt in range(3):
-            cache.clear()  # the servers' cache too: they share REDIS_URL
-            times.append(self.time_ms(address, headers))
-        return statistics.median(times)
-
-    def worker_cpu_ticks(self):
-        """Return the CPU time the workers have used so far, in clock ticks (Linux only)."""
-        total = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                text = stat.read_text()
-            except OSError:
-                continue  # gone meanwhile
-            fields = text[text.rindex(")") + 2 :].split()
-            if int(fields[1]) == self.process.pid:  # its parent
-                total += int(fields[11]) + int(fields[12])  # user and system time
-        return total
-
-    def wait_until_idle(self):
-        """
-        Wait until the workers stop using the CPU.
-
-        When wrk stops, the requests it sent are still queued or being answered: without this
-        wait, a slow page's leftovers would slow down whatever is measured next.
-        """
-        deadline = time.monotonic() + 300
-        ticks = self.worker_cpu_ticks()
-        while time.monotonic() < deadline:
-            time.sleep(0.3)
-            ticks, previous = self.worker_cpu_ticks(), ticks
-            if ticks == previous:
-                return
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 # The load
 
 
-@dataclass
-class Run:
-    """One wrk run against one address; latencies in milliseconds."""
+def time_ms(server, address, headers):
+    """Return how long a response to `address` takes; stop the benchmark if it is not 200."""
+    response = server.request(address, headers)
+    if response.status != 200:
+        raise SystemExit(f"{address}: HTTP {response.status}, expected 200 (see {server.log})")
+    return response.seconds * 1000
 
-    requests: int
-    seconds: float
-    errors: int
-    percentiles: dict
-    # The latency at every half percent (0.5, 1, …, 100), when wrk gave them.
-    quantiles: list
 
-    @classmethod
-    def from_wrk(cls, figures):
-        return cls(
-            requests=figures["requests"],
-            seconds=figures["duration_us"] / 1e6,
-            errors=sum(figures["errors"].values()),
-            percentiles={p: figures[f"p{p}_us"] / 1000 for p in PERCENTILES},
-            quantiles=[value / 1000 for value in figures["quantiles_us"]],
-        )
+def alone_ms(server, address, headers):
+    """Return the median time of three responses while the server has nothing else to do."""
+    return statistics.median(time_ms(server, address, headers) for _attempt in range(3))
+
+
+def cold_ms(server, address, headers):
+    """
+    Return the median time of three responses, each after the cache is emptied: the page, and
+    the cards and counts it is made of, built from the database alone.
+    """
+    times = []
+    for _attempt in range(3):
+        cache.clear()  # the servers' cache too: they share REDIS_URL
+        times.append(time_ms(server, address, headers))
+    return statistics.median(times)
+
+
+def load(server, address, headers, seconds, connections):
+    """Load `address` with wrk; return the Load once the workers are idle again."""
+    figures = wrk(
+        server, address, seconds=seconds, connections=connections, timeout=60, headers=headers
+    )
+    server.wait_until_idle()
+    return figures
 
 
 @dataclass
@@ -361,7 +229,7 @@ class Result:
 
     @property
     def errors(self):
-        return sum(run.errors for run in self.runs)
+        return sum(sum(run.errors.values()) for run in self.runs)
 
     @property
     def throughput(self):
@@ -374,7 +242,7 @@ class Result:
         if len(runs) == 1:
             return runs[0].percentiles[p]
         if not all(run.quantiles for run in runs):
-            # Some run spread over seconds (see latency.lua): the worst of the runs, to be safe.
+            # Some run spread over seconds (see wrk.lua): the worst of the runs, to be safe.
             return max(run.percentiles[p] for run in runs)
         # Each half percent of a run stands for its share of that run's responses.
         weighted = sorted(
@@ -389,36 +257,23 @@ class Result:
         return weighted[-1][0]
 
 
-def wrk(server, address, headers, seconds, connections):
-    command = ["wrk", "--threads", "1", "--connections", str(connections)]
-    command += ["--duration", f"{seconds}s", "--timeout", "60s", "--script", LUA]
-    for name, value in headers.items():
-        command += ["--header", f"{name}: {value}"]
-    output = subprocess.run(
-        [*command, server.url(address)], check=True, capture_output=True, text=True
-    ).stdout
-    run = Run.from_wrk(json.loads(output.strip().splitlines()[-1]))
-    server.wait_until_idle()
-    return run
-
-
 def measure_page(server, address, headers, options):
     """Load `address` in slices, each after a slice of the trivial view; return both Results."""
-    server.time_ms(address, headers)  # fills the cache, if it is on
+    time_ms(server, address, headers)  # fills the cache, if it is on
     # Slices long enough for each connection to get a few responses, the queue counted.
-    wanted = server.time_ms(address, headers) / 1000 * options.connections / options.workers
+    wanted = time_ms(server, address, headers) / 1000 * options.connections / options.workers
     page_slice = math.ceil(RESPONSES_PER_CONNECTION * wanted)
     page_slice = min(max(SLICE_SECONDS, page_slice), MAX_SLICE_SECONDS)
     if page_slice == SLICE_SECONDS:
-        wrk(server, address, headers, SLICE_SECONDS, options.connections)  # every worker warm
+        load(server, address, headers, SLICE_SECONDS, options.connections)  # every worker warm
     page, trivial = Result([]), Result([])
     for _round in range(max(1, round(options.seconds / page_slice))):
         trivial.runs.append(
-            wrk(server, TRIVIAL[1], PROXY_HEADERS, SLICE_SECONDS, options.connections)
+            load(server, TRIVIAL[1], PROXY_HEADERS, SLICE_SECONDS, options.connections)
         )
-        page.runs.append(wrk(server, address, headers, page_slice, options.connections))
-    page.alone_ms = server.alone_ms(address, headers)
-    page.cold_ms = server.cold_ms(address, headers)
+        page.runs.append(load(server, address, headers, page_slice, options.connections))
+    page.alone_ms = alone_ms(server, address, headers)
+    page.cold_ms = cold_ms(server, address, headers)
     return page, trivial
 
 
@@ -439,8 +294,8 @@ def measure_session(server, admin, options, size, cached):
     session = admin.cookies[settings.SESSION_COOKIE_NAME].value
     admin_headers = {**PROXY_HEADERS, "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
     # Every worker warm (modules, database connection) before anything is measured.
-    wrk(server, TRIVIAL[1], PROXY_HEADERS, SLICE_SECONDS, options.connections)
-    trivial_all = Result([], server.alone_ms(TRIVIAL[1], PROXY_HEADERS))
+    load(server, TRIVIAL[1], PROXY_HEADERS, SLICE_SECONDS, options.connections)
+    trivial_all = Result([], alone_ms(server, TRIVIAL[1], PROXY_HEADERS))
     rows = []
     for name, address in pages()[1:]:
         headers = admin_headers if is_admin(address) else PROXY_HEADERS
@@ -505,40 +360,6 @@ LEGEND = """\
   users have a session)."""
 
 
-def header(options, started, load_before, load_after):
-    return "\n".join(
-        [
-            f"- Run: {started:%Y-%m-%d %H:%M %Z}, `{options.command}`",
-            f"- Machine: {os.cpu_count()} cores ({cpu_model()}), load average {load_before:.2f} "
-            f"before and {load_after:.2f} after",
-            f"- Software: Python {platform.python_version()}, {database_version()}, "
-            f"Django {django.get_version()}, gunicorn {version('gunicorn')} with "
-            f"{options.workers} sync workers, the page cache in Redis",
-            f"- Load: wrk on the loopback, {options.connections} connections, {options.seconds} s "
-            f"per page in slices of {SLICE_SECONDS} s (longer for slow pages) after a warm-up, "
-            f"each slice after {SLICE_SECONDS} s of /robots.txt",
-        ]
-    )
-
-
-def cpu_model():
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def database_version():
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-    return f"SQLite {sqlite3.sqlite_version}"
-
-
 def targets(rows, sizes):
     """Return a line per target of the issue: met or missed, with the figures."""
     smallest, largest = min(sizes), max(sizes)
@@ -570,4 +391,4 @@ def targets(rows, sizes):
 
 
 if __name__ == "__main__":
-    main()
+    run(main)
