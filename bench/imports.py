@@ -42,7 +42,8 @@ from django.urls import reverse  # noqa: E402
 from tablib import Dataset  # noqa: E402
 
 from bench.common import Report, log  # noqa: E402
-from networks.models import ContentVersion, Network, SearchDocument  # noqa: E402
+from networks import search  # noqa: E402
+from networks.models import ContentVersion, Network  # noqa: E402
 from networks.resources import CSV, FORMATS, MAX_ROWS, XLSX  # noqa: E402
 
 
@@ -164,7 +165,7 @@ def run(rows, file_format):
     changed_times = import_file(client, edited, file_format, name)
     assert Network.objects.filter(summary_it__endswith="Aggiornata.").count() == rows
     assert Network.history.count() == versions + rows, "one version per changed network"
-    found = SearchDocument.objects.filter(language="it", text__contains="aggiornata")
+    found = search.matching(Network.objects.all(), "aggiornata", ["it"])
     assert found.count() == rows, "the search finds the new words"
     assert ContentVersion.current() > version_before
 
