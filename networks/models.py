@@ -25,6 +25,7 @@ from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
 from modeltranslation.utils import build_localized_fieldname
 
+from .fulltext import Terms, TermsField
 from .storage import private_storage
 from .uploads import document_upload_to, logo_upload_to, reencoded_logo
 from .validators import validate_logo, validate_pdf
@@ -576,6 +577,10 @@ class SearchDocument(models.Model):
     title = models.TextField(blank=True)
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
+    # The three fields as PostgreSQL's weighted tsvector, with a GIN index (networks.fulltext).
+    terms = models.GeneratedField(
+        expression=Terms(), output_field=TermsField(null=True), db_persist=True
+    )
 
     class Meta:
         constraints = [

@@ -21,12 +21,13 @@ from types import SimpleNamespace
 
 import snowballstemmer
 from django.conf import settings
-from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db import connections
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from modeltranslation.utils import build_localized_fieldname
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from . import fulltext
 from .models import Membership, Network, SearchDocument
 
 # The fields of a document, each with its weight in the ranking, and what each is made of.
@@ -45,6 +46,9 @@ STEM_MARK = "~"
 # Each word is one condition of the query: a bound keeps a pasted paragraph from building a
 # query the database refuses (SQLite stops at an expression depth of 1,000).
 MAX_WORDS = 10
+# Longer "words" (a pasted code, a run of letters) are neither indexed nor searched: nobody types
+# them, and PostgreSQL refuses a lexeme of over 2,046 bytes (networks.fulltext).
+MAX_WORD_LENGTH = 100
 # Words this far (in edit distance) from a word of the index are offered instead of it.
 MAX_TYPO_DISTANCE = 2
 
@@ -84,14 +88,15 @@ def stem(word, language):
 
 def indexed(text, language):
     """Return `text` as a document field: its words, then their stems, between spaces."""
-    words = list(dict.fromkeys(tokens(text)))
+    words = [word for word in dict.fromkeys(tokens(text)) if len(word) <= MAX_WORD_LENGTH]
     stems = list(dict.fromkeys(STEM_MARK + stem(word, language) for word in words))
     return f" {' '.join([*words, *stems])} " if words else ""
 
 
 def words(query):
-    """Return the distinct folded words of `query` (at most MAX_WORDS), without single letters."""
-    return [word for word in dict.fromkeys(tokens(query)) if len(word) > 1][:MAX_WORDS]
+    """Return the distinct folded words of `query`, at most MAX_WORDS, of 2 letters or more."""
+    found = [word for word in dict.fromkeys(tokens(query)) if 1 < len(word) <= MAX_WORD_LENGTH]
+    return found[:MAX_WORDS]
 
 
 def text_in(obj, field, language):
@@ -182,46 +187,120 @@ def word_matches(field, word, language):
     )
 
 
+def word_query(word, languages):
+    """Return word_matches(), in any field and any of `languages`, as a tsquery."""
+    alternatives = {f"'{word}':*"}
+    for language in languages:
+        root = stem(word, language)
+        alternatives.add(f"'{STEM_MARK}{root}'" + (":*" if len(root) >= MIN_PREFIX_STEM else ""))
+    return " | ".join(sorted(alternatives))
+
+
+def in_text(field, word, languages, path=""):
+    """Return the condition: the document's `field` has `word` in one of `languages` (LIKE)."""
+    return Q(
+        *[word_matches(path + field, word, language) for language in languages], _connector=Q.OR
+    )
+
+
+class Words:
+    """
+    The conditions a search document meets when it has words, on the database that is to
+    answer: PostgreSQL reads its full-text index (networks.fulltext), others the text fields.
+
+    `path` leads from the model queried to the document ("search_documents__" from a network).
+    """
+
+    def __init__(self, using, languages, path=""):
+        self.full_text = connections[using].vendor == "postgresql"
+        self.languages = languages
+        self.path = path
+
+    def everywhere(self, words):
+        """The document has each of `words`, in any field."""
+        if self.full_text:
+            query = " & ".join(f"({word_query(word, self.languages)})" for word in words)
+            return fulltext.Matches(query, f"{self.path}terms")
+        return Q(
+            *[
+                Q(
+                    *[in_text(field, word, self.languages, self.path) for field in FIELDS],
+                    _connector=Q.OR,
+                )
+                for word in words
+            ]
+        )
+
+    def relevance(self, words):
+        """
+        For each of `words`, the weight of the first field of the document that has it, for a
+        document that has them all (everywhere()): a word in neither the title nor the summary
+        is in the body. Title and summary are short: LIKE reads them faster, on any database,
+        than PostgreSQL can match the whole document again.
+        """
+        scores = [
+            Case(
+                When(
+                    in_text("title", word, self.languages, self.path), then=Value(FIELDS["title"])
+                ),
+                When(
+                    in_text("summary", word, self.languages, self.path),
+                    then=Value(FIELDS["summary"]),
+                ),
+                default=Value(FIELDS["body"]),
+                output_field=IntegerField(),
+            )
+            for word in words
+        ]
+        return sum(scores[1:], scores[0])
+
+
 def matching(queryset, query, languages):
     """
     Filter `queryset` to the networks whose document in one of `languages` has every word of
-    `query`, annotated with `relevance`: for each word, the weight of the first field it is in.
+    `query` (the admin's search, in every language).
     """
     found = words(query)
     if not found:
         return queryset
-    documents = SearchDocument.objects.filter(network=OuterRef("pk"), language__in=languages)
-    scores = []
-    for word in found:
-        conditions = {
-            field: Q(
-                *[word_matches(field, word, language) for language in languages], _connector=Q.OR
-            )
-            for field in FIELDS
-        }
-        documents = documents.filter(Q(*conditions.values(), _connector=Q.OR))
-        scores.append(
-            Case(
-                *[When(conditions[field], then=Value(weight)) for field, weight in FIELDS.items()],
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-    relevance = documents.annotate(relevance=sum(scores[1:], scores[0])).order_by("-relevance")
-    return queryset.annotate(
-        relevance=Coalesce(Subquery(relevance.values("relevance")[:1]), Value(0))
-    ).filter(relevance__gt=0)
+    documents = SearchDocument.objects.filter(
+        Words(queryset.db, languages).everywhere(found),
+        network=OuterRef("pk"),
+        language__in=languages,
+    )
+    return queryset.filter(Exists(documents))
+
+
+def ranked(queryset, query, language):
+    """
+    Filter `queryset` to the networks whose document in `language` has every word of `query`,
+    annotated with `relevance`, for each word the weight of the first field it is in; None if
+    `query` has no word to search for.
+
+    The filter is a semi-join (EXISTS), which the database can run after cheaper filters such as
+    the themes; the relevance a subquery it computes only for the rows it orders. (A join of the
+    documents, read once for both, let PostgreSQL's planner start from the documents and carry
+    whole networks through the sort: slower at 10,000 networks, bench/search.py.)
+    """
+    found = words(query)
+    if not found:
+        return None
+    conditions = Words(queryset.db, [language])
+    document = SearchDocument.objects.filter(network=OuterRef("pk"), language=language)
+    relevance = document.annotate(relevance=conditions.relevance(found)).values("relevance")
+    return queryset.filter(Exists(document.filter(conditions.everywhere(found)))).annotate(
+        relevance=Subquery(relevance)
+    )
 
 
 def unmatched(query, language):
     """Return the words of `query` that no document in `language` has."""
     documents = SearchDocument.objects.filter(language=language)
+    conditions = Words(documents.db, [language])
     return [
         word
         for word in words(query)
-        if not documents.filter(
-            Q(*[word_matches(field, word, language) for field in FIELDS], _connector=Q.OR)
-        ).exists()
+        if not documents.filter(conditions.everywhere([word])).exists()
     ]
 
 
