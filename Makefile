@@ -8,7 +8,7 @@ DEV := DJANGO_DEBUG=1
 # Tests run with DEBUG off, as in production; they need some secret key.
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only}
 
-.PHONY: run test check lint format messages translations superuser clean robustness bench faults
+.PHONY: run test check lint format messages translations superuser clean robustness bench bench-search faults
 
 run: $(VENV)/.installed translations
 	$(DEV) $(PY) manage.py migrate --no-input
@@ -34,6 +34,11 @@ robustness: $(VENV)/.installed-test translations
 # (bench/README.md); several minutes. BENCH_ARGS=--sqlite for SQLite instead of PostgreSQL.
 bench:
 	bench/run $(BENCH_ARGS)
+
+# Searches with words at 15 and 10,000 networks on PostgreSQL, page cache off (bench/README.md);
+# some three minutes.
+bench-search:
+	bench/search $(BENCH_ARGS)
 
 # Load and faults under gunicorn (bench/README.md): a minute of visitors, then PostgreSQL
 # restarted and Redis stopped under load; about two minutes, five at most. It restarts the
