@@ -5,33 +5,45 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# The texts of the rating, word for word those of the AgID "modello Comuni": its validator
+# (italia/pa-website-validator-ng, src/storage/municipality/feedbackComponentStructure.ts)
+# compares the Italian ones with its own, and tests/test_feedback.py pins them.
+RATING_QUESTION = _("How clear is the information on this page?")
+POSITIVE_QUESTION = _("What did you like best?")
+NEGATIVE_QUESTION = _("Where did you have the most trouble?")
+
 
 class FeedbackAnswer(models.TextChoices):
     """The reasons the AgID "modello Comuni" rating asks for, after a good or a poor rating."""
 
     CLEAR = "clear", _("The information was clear")
     COMPLETE = "complete", _("The information was complete")
-    FOUND = "found", _("I found what I was looking for")
-    EASY = "easy", _("The page was easy to use")
+    ON_TRACK = "on-track", _("I always understood I was going the right way")
+    NO_PROBLEMS = "no-problems", _("I had no technical problems")
     OTHER_GOOD = "other-good", _("Other")
     UNCLEAR = "unclear", _("At times the information was not clear")
     INCOMPLETE = "incomplete", _("At times the information was not complete")
-    NOT_FOUND = "not-found", _("I did not find what I was looking for")
+    LOST = "lost", _("At times I did not understand whether I was going the right way")
     TECHNICAL = "technical", _("I had technical problems")
     OTHER_BAD = "other-bad", _("Other")
+    # Offered before the texts followed AgID's word for word: kept so that the ratings given
+    # with them keep their label, never offered again.
+    FOUND = "found", _("I found what I was looking for")
+    EASY = "easy", _("The page was easy to use")
+    NOT_FOUND = "not-found", _("I did not find what I was looking for")
 
 
 POSITIVE_ANSWERS = [
     FeedbackAnswer.CLEAR,
     FeedbackAnswer.COMPLETE,
-    FeedbackAnswer.FOUND,
-    FeedbackAnswer.EASY,
+    FeedbackAnswer.ON_TRACK,
+    FeedbackAnswer.NO_PROBLEMS,
     FeedbackAnswer.OTHER_GOOD,
 ]
 NEGATIVE_ANSWERS = [
     FeedbackAnswer.UNCLEAR,
     FeedbackAnswer.INCOMPLETE,
-    FeedbackAnswer.NOT_FOUND,
+    FeedbackAnswer.LOST,
     FeedbackAnswer.TECHNICAL,
     FeedbackAnswer.OTHER_BAD,
 ]

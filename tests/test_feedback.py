@@ -1,5 +1,6 @@
 """The page rating of the AgID "modello Comuni": its markup, how it is stored, and its limits."""
 
+import html5lib
 import pytest
 from django.urls import reverse
 
@@ -13,9 +14,17 @@ FEEDBACK_URL = "/it/valutazione/"
 
 
 @pytest.mark.parametrize(
-    "path", ["/it/reti/", "/en/networks/", "/it/temi/{theme}/", "/it/reti/{network}/"]
+    "path",
+    [
+        "/it/reti/",
+        "/en/networks/",
+        "/it/temi/{theme}/",
+        "/it/reti/{network}/",
+        "/it/note-legali/",
+        "/it/dati-aperti/",
+    ],
 )
-def test_every_list_theme_and_detail_page_has_the_rating(client, path):
+def test_every_public_page_has_the_rating(client, path):
     NetworkFactory(slug="eurodesk", themes=[ThemeFactory(slug="giovani")])
     content = client.get(path.format(network="eurodesk", theme="giovani")).content.decode()
     for element in [
@@ -32,9 +41,84 @@ def test_every_list_theme_and_detail_page_has_the_rating(client, path):
         assert f'data-element="{element}"' in content, element
 
 
-def test_rating_title_is_the_one_of_the_modello_comuni(client):
+# The texts of AgID's validator, word for word (italia/pa-website-validator-ng,
+# src/storage/municipality/feedbackComponentStructure.ts): it compares each element's text with
+# them, case aside.
+AGID_TITLE = "Quanto sono chiare le informazioni su questa pagina?"
+AGID_POSITIVE = (
+    "Quali sono stati gli aspetti che hai preferito?",
+    [
+        "Le indicazioni erano chiare",
+        "Le indicazioni erano complete",
+        "Capivo sempre che stavo procedendo correttamente",
+        "Non ho avuto problemi tecnici",
+        "Altro",
+    ],
+)
+AGID_NEGATIVE = (
+    "Dove hai incontrato le maggiori difficoltà?",
+    [
+        "A volte le indicazioni non erano chiare",
+        "A volte le indicazioni non erano complete",
+        "A volte non capivo se stavo procedendo correttamente",
+        "Ho avuto problemi tecnici",
+        "Altro",
+    ],
+)
+
+
+def elements(content, name, within=None):
+    """Return the text of each element with data-element="`name`", as the validator reads it."""
+    root = within if within is not None else html5lib.parse(content, namespaceHTMLElements=False)
+    return [
+        ("".join(element.itertext()).strip(), element)
+        for element in root.iter()
+        if element.get("data-element") == name
+    ]
+
+
+def rating_texts(content):
+    [(title, _element)] = elements(content, "feedback-title")
+    steps = {}
+    for step in ("positive", "negative"):
+        [(_text, fieldset)] = elements(content, f"feedback-rating-{step}")
+        [(question, _element)] = elements(content, "feedback-rating-question", fieldset)
+        answers = [text for text, _element in elements(content, "feedback-rating-answer", fieldset)]
+        steps[step] = (question, answers)
+    return title, steps["positive"], steps["negative"]
+
+
+def test_the_rating_s_italian_texts_are_agid_s_word_for_word(client):
+    NetworkFactory(slug="eurodesk", themes=[ThemeFactory(slug="giovani")])
+    for path in ["/it/reti/", "/it/reti/eurodesk/", "/it/temi/giovani/"]:
+        assert rating_texts(client.get(path).content.decode()) == (
+            AGID_TITLE,
+            AGID_POSITIVE,
+            AGID_NEGATIVE,
+        ), path
+
+
+def test_the_english_pages_carry_the_same_rating_in_english(client):
+    title, positive, negative = rating_texts(client.get("/en/networks/").content.decode())
+    assert title == "How clear is the information on this page?"
+    assert positive[0] == "What did you like best?"
+    assert negative[1][2] == "At times I did not understand whether I was going the right way"
+    assert len(positive[1]) == len(negative[1]) == 5
+
+
+def test_the_stars_hint_is_beside_the_question_not_in_it(client):
     content = client.get("/it/reti/").content.decode()
-    assert "Quanto sono chiare le informazioni su questa pagina?" in content
+    assert "(se hai dato 4 o 5 stelle)" in content
+    assert all("stelle" not in text for text, _e in elements(content, "feedback-rating-question"))
+
+
+@pytest.mark.parametrize("retired", ["found", "easy", "not-found"])
+def test_a_reason_no_longer_offered_is_refused_and_old_ratings_keep_their_label(client, retired):
+    response = client.post(FEEDBACK_URL, {"path": "/it/reti/", "rating": "5", "answer": retired})
+    assert not Feedback.objects.exists()
+    assert response.status_code == 400
+    old = Feedback.objects.create(path="/it/reti/", language="it", rating=5, answer=retired)
+    assert old.get_answer_display() != retired
 
 
 def test_the_form_has_no_inline_script(client):

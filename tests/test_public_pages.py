@@ -3,6 +3,7 @@
 import json
 import re
 
+import html5lib
 import pytest
 from django.db import connection
 from django.db.models.signals import post_init
@@ -292,12 +293,41 @@ class TestPageMetadata:
         for element in ["accessibility-link", "privacy-policy-link", "legal-notes"]:
             assert f'data-element="{element}"' in content
 
-    def test_legal_notes_give_the_content_licence(self, client):
-        content = client.get("/it/note-legali/").content.decode()
-        assert 'data-element="legal-notes-section"' in content
-        assert 'data-element="legal-notes-body"' in content
-        assert "Licenza dei contenuti" in content
-        assert "CC BY 4.0" in content
+    # AgID's heading and sentence, word for word (italia/pa-website-validator-ng,
+    # src/audits/license/legalNotes.ts), which its validator compares with the page's (C.SI.3.4).
+    AGID_LICENCE_TITLE = "Licenza dei contenuti"
+    AGID_LICENCE_TEXT = (
+        "In applicazione del principio open by default ai sensi dell’articolo 52 del decreto "
+        "legislativo 7 marzo 2005, n. 82 (CAD) e salvo dove diversamente specificato (compresi i "
+        "contenuti incorporati di terzi), i dati, i documenti e le informazioni pubblicati sul "
+        "sito sono rilasciati con licenza CC-BY 4.0. Gli utenti sono quindi liberi di condividere "
+        "(riprodurre, distribuire, comunicare al pubblico, esporre in pubblico), rappresentare, "
+        "eseguire e recitare questo materiale con qualsiasi mezzo e formato e modificare "
+        "(trasformare il materiale e utilizzarlo per opere derivate) per qualsiasi fine, anche "
+        "commerciale con il solo onere di attribuzione, senza apporre restrizioni aggiuntive."
+    )
+
+    def test_legal_notes_give_agid_s_licence_word_for_word(self, client):
+        # As the validator reads them: the section's text, and the bodies' texts joined.
+        root = html5lib.parse(
+            client.get("/it/note-legali/").content.decode(), namespaceHTMLElements=False
+        )
+
+        def texts(name):
+            return [
+                "".join(element.itertext())
+                for element in root.iter()
+                if element.get("data-element") == name
+            ]
+
+        assert [text.strip() for text in texts("legal-notes-section")] == [self.AGID_LICENCE_TITLE]
+        body = " ".join(" ".join(texts("legal-notes-body")).split()).replace("'", "’")
+        assert body == self.AGID_LICENCE_TEXT
+
+    def test_the_english_legal_notes_give_the_licence_in_english(self, client):
+        content = client.get("/en/legal-notes/").content.decode()
+        assert 'data-element="legal-notes-section">Content licence<' in content
+        assert "released under the CC-BY 4.0 licence" in content
 
 
 class TestSitemapAndRobots:
