@@ -165,7 +165,7 @@ def visitor_addresses():
         "/opendata/networks.csv",
         "/opendata/networks.json",
         static("css/bootstrap-italia.min.css"),
-        static("js/bootstrap-italia.bundle.min.js"),
+        static("js/bootstrap-italia.min.js"),
         static("networks/css/site.css"),
         "/healthz",
     ]

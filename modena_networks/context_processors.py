@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
@@ -37,8 +38,15 @@ def language_links(request):
     return links
 
 
+def asset_url(name):
+    """Return the address of `name`: a static file's path, or already an address."""
+    return name if "://" in name or name.startswith("/") else static(name)
+
+
 def site(request):
     return {
+        "SITE_ICON_URL": asset_url(settings.SITE_ICON),
+        "SITE_TOUCH_ICON_URL": asset_url(settings.SITE_TOUCH_ICON),
         "ACCESSIBILITY_STATEMENT_URL": settings.ACCESSIBILITY_STATEMENT_URL,
         "PRIVACY_POLICY_URL": settings.PRIVACY_POLICY_URL,
         "CITY_NAME": settings.CITY_NAME,

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed, cached or not (static files come compressed from WhiteNoise). Django's
+    # gzip pads each response at random against BREACH, which the admin's CSRF tokens need.
+    "django.middleware.gzip.GZipMiddleware",
     # Before sessions, CSRF and languages: a cached page is answered without any of them.
     "networks.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -222,6 +225,12 @@ ACCESSIBILITY_STATEMENT_URL = os.environ.get(
 PRIVACY_POLICY_URL = os.environ.get(
     "DJANGO_PRIVACY_POLICY_URL", "https://www.comune.modena.it/privacy"
 )
+# The site's icons: a static file's path or an address. The icon (SVG or PNG) for browsers, the
+# ICO that /favicon.ico leads to for those that ask for it, and the phones' home-screen icon
+# (a 180 px PNG).
+SITE_ICON = os.environ.get("DJANGO_SITE_ICON", "networks/img/favicon.svg")
+SITE_ICON_ICO = os.environ.get("DJANGO_SITE_ICON_ICO", "networks/img/favicon.ico")
+SITE_TOUCH_ICON = os.environ.get("DJANGO_SITE_TOUCH_ICON", "networks/img/apple-touch-icon.png")
 
 
 # The release: DJANGO_RELEASE when the deploy sets it (a tag, a commit), else a digest of the

@@ -15,6 +15,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # An index of sections, each in pages a crawler reads one at a time (NetworkSitemap.limit).
     path(
         "sitemap.xml",

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from modena_networks.context_processors import asset_url
+
 from . import structured_data
 from .filters import NetworkFilter
 from .models import Document, Network, NetworksPage, Theme
@@ -27,6 +29,12 @@ def home(request):
         response = redirect("networks:list")
     patch_vary_headers(response, ["Accept-Language"])
     return response
+
+
+@require_safe
+def favicon(request):
+    """Lead browsers that ask for /favicon.ico, whatever the page says, to the site's ICO."""
+    return redirect(asset_url(settings.SITE_ICON_ICO))
 
 
 @require_safe

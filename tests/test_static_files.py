@@ -17,7 +17,7 @@ def test_collectstatic_builds_hashed_compressed_files(settings, tmp_path):
     paths = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
     for name in [
         "css/bootstrap-italia.min.css",
-        "js/bootstrap-italia.bundle.min.js",
+        "js/bootstrap-italia.min.js",
         "networks/css/fonts.css",
         "jquery-ui/jquery-ui.min.js",
     ]:
