@@ -334,8 +334,11 @@ def wrk(
 class Report:
     """A run's report: when, on what machine, with what software, then its sections."""
 
-    def __init__(self, title, command, *, workers=None):
-        """`workers`: gunicorn's, for a run that serves the site as production does."""
+    def __init__(self, title, command, *, workers=None, behind_proxy=True, load=True):
+        """
+        `workers`: gunicorn's, for a run that serves the site as production does;
+        `behind_proxy`: its requests say HTTPS as the TLS proxy would; `load`: wrk loads it.
+        """
         self.title = title
         self.command = command
         self.started = datetime.datetime.now().astimezone()
@@ -346,9 +349,11 @@ class Report:
             software.append(redis_version())
         software.append(f"Django {django.get_version()}")
         self.served = bool(workers)
+        self.behind_proxy = behind_proxy
         if workers:
             software.append(f"gunicorn {version('gunicorn')} with {workers} sync workers")
-            software.append(wrk_version())
+            if load:
+                software.append(wrk_version())
         self.software = ", ".join(software)
 
     def text(self, *sections, details=()):
@@ -361,10 +366,14 @@ class Report:
             *details,
         ]
         if self.served:
+            https = (
+                "HTTPS as told by the proxy header `X-Forwarded-Proto: https`"
+                if self.behind_proxy
+                else "plain HTTP (no redirect to HTTPS)"
+            )
             header.append(
                 "- Settings as in production: DEBUG off, static files collected (WhiteNoise), "
-                "HTTPS as told by the proxy header `X-Forwarded-Proto: https`, everything on "
-                "the loopback"
+                f"{https}, everything on the loopback"
             )
         return "\n\n".join([f"# {self.title}", "\n".join(header), *sections]) + "\n"
 

@@ -15,9 +15,23 @@ def local_path(path):
     return "/" + path.lstrip("/")
 
 
+def canonical_path(request):
+    """
+    Return the address search engines should index for this page: its own, a page of results
+    kept ("?page=2"), the filters left out (a filtered list is the list seen another way).
+    """
+    path = local_path(request.path)
+    page = request.GET.get("page", "")
+    if set(request.GET) == {"page"} and page.isdigit() and int(page) > 1:
+        return f"{path}?page={int(page)}"
+    return path
+
+
 def language_links(request):
     """
-    Return the current page in every language of the site, filters kept.
+    Return the current page in every language of the site: `url` with its filters, for the
+    visitor's switch of language, and `alternate_url`, the canonical address's translation, for
+    the hreflang alternates.
 
     Plain links (translate_url), not the set_language form: its cookie would make every page
     vary by cookie and defeat caching.
@@ -31,7 +45,9 @@ def language_links(request):
                 "code": code,
                 "name": get_language_info(code)["name_local"],
                 "url": url,
-                "absolute_url": request.build_absolute_uri(url),
+                "alternate_url": request.build_absolute_uri(
+                    translate_url(canonical_path(request), code)
+                ),
                 "is_current": code == current,
             }
         )
@@ -47,12 +63,13 @@ def site(request):
     return {
         "SITE_ICON_URL": asset_url(settings.SITE_ICON),
         "SITE_TOUCH_ICON_URL": asset_url(settings.SITE_TOUCH_ICON),
+        "SITE_IMAGE_URL": asset_url(settings.SITE_IMAGE),
         "ACCESSIBILITY_STATEMENT_URL": settings.ACCESSIBILITY_STATEMENT_URL,
         "PRIVACY_POLICY_URL": settings.PRIVACY_POLICY_URL,
         "CITY_NAME": settings.CITY_NAME,
         "CITY_URL": settings.CITY_URL,
         "language_links": SimpleLazyObject(lambda: language_links(request)),
         "canonical_url": SimpleLazyObject(
-            lambda: request.build_absolute_uri(local_path(request.path))
+            lambda: request.build_absolute_uri(canonical_path(request))
         ),
     }

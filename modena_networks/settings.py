@@ -231,6 +231,9 @@ PRIVACY_POLICY_URL = os.environ.get(
 SITE_ICON = os.environ.get("DJANGO_SITE_ICON", "networks/img/favicon.svg")
 SITE_ICON_ICO = os.environ.get("DJANGO_SITE_ICON_ICO", "networks/img/favicon.ico")
 SITE_TOUCH_ICON = os.environ.get("DJANGO_SITE_TOUCH_ICON", "networks/img/apple-touch-icon.png")
+# The image of a page shared on social media when it has none of its own (a network's logo):
+# 1200 x 630 px.
+SITE_IMAGE = os.environ.get("DJANGO_SITE_IMAGE", "networks/img/site-image.png")
 
 
 # The release: DJANGO_RELEASE when the deploy sets it (a tag, a commit), else a digest of the

@@ -1,5 +1,6 @@
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Max
@@ -14,7 +15,16 @@ class TranslatedSitemap(Sitemap):
 
     i18n = True
     alternates = True
-    x_default = True
+    # Django's x-default drops the default language's prefix ("/reti/"), an address this site,
+    # which prefixes every language, only redirects: the Italian page instead, as pages say.
+    x_default = False
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page, site, protocol)
+        for url in urls:
+            [default] = [a for a in url["alternates"] if a["lang_code"] == settings.LANGUAGE_CODE]
+            url["alternates"].append({"location": default["location"], "lang_code": "x-default"})
+        return urls
 
 
 class LanguagePairs(Sequence):

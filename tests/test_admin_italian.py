@@ -123,6 +123,8 @@ def visible_texts(html):
 ELISION = re.compile(r"\b\w+['’](?=\w)")
 # django-axes stores this for a header a request did not send (force_login sends none).
 AXES_PLACEHOLDER = "<unknown>"
+# A password's salt and hash, shown masked ("Or**********"): random letters, not words.
+MASKED = re.compile(r"\w*\*{4,}")
 
 
 def english_in(html):
@@ -131,7 +133,7 @@ def english_in(html):
     languages = re.compile(rf"\b(?:{names})\b")
     found = []
     for text in visible_texts(html):
-        words = ELISION.sub("", text.replace(AXES_PLACEHOLDER, ""))
+        words = MASKED.sub("", ELISION.sub("", text.replace(AXES_PLACEHOLDER, "")))
         if ENGLISH.search(words) or languages.search(words):
             found.append(text)
     return found

@@ -1,12 +1,15 @@
 """The public pages: addresses, languages, contents, what never shows, and their cost in queries."""
 
+import datetime
 import json
 import re
 
 import html5lib
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.db.models.signals import post_init
+from django.templatetags.static import static
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -21,6 +24,7 @@ from .factories import (
     ThemeFactory,
     create_networks_in_bulk,
 )
+from .test_uploads import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -274,6 +278,60 @@ class TestPageMetadata:
             assert 'hreflang="x-default"' in content
             assert '<meta property="og:title" content="' in content
 
+    @pytest.mark.parametrize(
+        "path, canonical, alternates",
+        [
+            # A page of results is its own canonical; its alternates are the same page.
+            ("/it/reti/?page=2", "/it/reti/?page=2", ["/it/reti/?page=2", "/en/networks/?page=2"]),
+            # A filtered list is the list seen another way: the list is what to index.
+            ("/en/networks/?theme=clima&page=2", "/en/networks/", ["/it/reti/", "/en/networks/"]),
+            ("/it/reti/?q=clima", "/it/reti/", ["/it/reti/", "/en/networks/"]),
+            ("/it/reti/?page=1", "/it/reti/", ["/it/reti/", "/en/networks/"]),
+        ],
+    )
+    def test_canonical_and_alternates_agree(self, client, climate, path, canonical, alternates):
+        content = client.get(path).content.decode()
+        assert f'<link rel="canonical" href="http://testserver{canonical}">' in content
+        found = dict(
+            re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', content)
+        )
+        assert found == {
+            "it": f"http://testserver{alternates[0]}",
+            "en": f"http://testserver{alternates[1]}",
+            "x-default": f"http://testserver{alternates[0]}",
+        }
+        assert f'<meta property="og:url" content="http://testserver{canonical}">' in content
+
+    @pytest.mark.parametrize(
+        "path",
+        ["/it/reti/", "/en/networks/climate-alliance/", "/it/temi/clima/", "/it/note-legali/"],
+    )
+    def test_every_page_has_an_image_for_sharing(self, client, climate, path):
+        content = client.get(path).content.decode()
+        image = static("networks/img/site-image.png")
+        assert f'<meta property="og:image" content="http://testserver{image}">' in content
+
+    def test_a_network_is_shared_with_its_logo(self, client):
+        network = NetworkFactory(slug="con-logo")
+        network.logo.save("logo.png", ContentFile(image_bytes()))
+        content = client.get("/it/reti/con-logo/").content.decode()
+        assert (
+            f'<meta property="og:image" content="http://testserver{network.logo.url}">' in content
+        )
+        assert content.count('property="og:image"') == 1
+
+    def test_the_sharing_image_is_configurable(self, client, climate, settings):
+        settings.SITE_IMAGE = "https://www.comune.example.it/condivisione.png"
+        content = client.get("/it/reti/").content.decode()
+        assert (
+            '<meta property="og:image" content="https://www.comune.example.it/condivisione.png">'
+            in content
+        )
+
+    def test_the_language_switch_keeps_the_filters(self, client, climate):
+        content = client.get("/it/reti/?q=clima&page=2").content.decode()
+        assert 'href="/en/networks/?q=clima&amp;page=2" hreflang="en"' in content
+
     def test_list_structured_data_lists_the_networks(self, client, climate):
         [data] = structured_data(client.get("/en/networks/"))
         assert data["@type"] == "CollectionPage"
@@ -354,7 +412,13 @@ class TestSitemapAndRobots:
             '<xhtml:link rel="alternate" hreflang="en" '
             'href="http://testserver/en/networks/climate-alliance/"/>'
         ) in content
-        assert 'hreflang="x-default"' in content
+        # The default for other languages is the Italian page, as the page itself says, not
+        # "/reti/…", which only redirects.
+        assert (
+            '<xhtml:link rel="alternate" hreflang="x-default" '
+            'href="http://testserver/it/reti/climate-alliance/"/>'
+        ) in content
+        assert 'href="http://testserver/reti/' not in content
         assert "<loc>http://testserver/en/themes/clima/</loc>" in content
         assert "<loc>http://testserver/it/reti/</loc>" in content
         assert "bozza" not in content
@@ -448,3 +512,23 @@ def test_showing_the_list_writes_nothing(client, django_assert_max_num_queries):
     with CaptureQueriesContext(connection) as queries:
         client.get("/it/reti/")
     assert not [query for query in queries if not query["sql"].startswith("SELECT")]
+
+
+class TestItalianDetails:
+    def test_dates_and_languages_are_written_as_italian_writes_them(self, client):
+        network = NetworkFactory(
+            slug="rete", key_facts_it="246 città", key_facts_date=datetime.date(2019, 10, 1)
+        )
+        DocumentFactory(network=network, language="en", date=datetime.date(2019, 10, 1))
+        content = client.get("/it/reti/rete/").content.decode()
+        assert "ottobre 2019" in content
+        assert "(inglese, PDF" in content
+        assert "1 ottobre 2019" in content
+        assert "Ottobre" not in content
+
+    def test_english_keeps_its_capitals(self, client):
+        network = NetworkFactory(slug="rete", key_facts_date=datetime.date(2019, 10, 1))
+        DocumentFactory(network=network, language="it", date=datetime.date(2019, 10, 1))
+        content = client.get("/en/networks/rete/").content.decode()
+        assert "(Italian, PDF" in content
+        assert "1 October 2019" in content

@@ -36,6 +36,19 @@ def absolute(context, url):
     return context["request"].build_absolute_uri(url)
 
 
+# Languages whose names are written in lower case within a sentence ("in italiano"), unlike
+# English ("in Italian").
+LOWER_CASE_LANGUAGE_NAMES = {"it", "fr", "es", "pt", "ca"}
+
+
+@register.filter
+def in_sentence(language_name):
+    """Return a language's name as the page's language writes it within a sentence."""
+    if get_language() in LOWER_CASE_LANGUAGE_NAMES:
+        return language_name[:1].lower() + language_name[1:]
+    return language_name
+
+
 @register.filter
 def file_size(document):
     """Return the size in bytes of a document's file, or None if the file cannot be read."""
