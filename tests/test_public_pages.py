@@ -532,3 +532,18 @@ class TestItalianDetails:
         content = client.get("/en/networks/rete/").content.decode()
         assert "(Italian, PDF" in content
         assert "1 October 2019" in content
+
+    def test_screen_readers_hear_the_right_number(self, client):
+        one, two = ThemeFactory(slug="uno", name_it="Uno"), ThemeFactory(slug="due", name_it="Due")
+        NetworkFactory(themes=[one, two])
+        NetworkFactory(themes=[two])
+        content = client.get("/it/reti/").content.decode()
+        assert '(1<span class="visually-hidden"> rete</span>)' in content
+        assert '(2<span class="visually-hidden"> reti</span>)' in content
+        assert '<span class="visually-hidden">1 stella su 5</span>' in content
+        assert '<span class="visually-hidden">3 stelle su 5</span>' in content
+
+    def test_a_long_web_address_breaks_between_its_parts(self, client):
+        NetworkFactory(slug="rete", website="https://www.example.org/reti/internazionali/modena")
+        content = client.get("/it/reti/rete/").content.decode()
+        assert "www.<wbr>example.<wbr>org/<wbr>reti/<wbr>internazionali/<wbr>modena" in content

@@ -1,10 +1,11 @@
 import json
+import re
 
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
@@ -47,6 +48,13 @@ def in_sentence(language_name):
     if get_language() in LOWER_CASE_LANGUAGE_NAMES:
         return language_name[:1].lower() + language_name[1:]
     return language_name
+
+
+@register.filter
+def breakable(address):
+    """Return `address`, escaped, with a line break allowed after each "/" and ".": on a phone a
+    long web address breaks between its parts rather than anywhere."""
+    return mark_safe(re.sub(r"([/.])", r"\1<wbr>", conditional_escape(address)))
 
 
 @register.filter
