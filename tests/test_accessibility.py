@@ -109,7 +109,9 @@ def open_page(browser, live_server):
                 blocked.append(message.text) if "Content Security Policy" in message.text else None
             ),
         )
-        response = page.goto(live_server.url + path)
+        # Until the network is idle: the kit's script and the icon load after the page does,
+        # and a request still open when the test ends would reach a server being stopped.
+        response = page.goto(live_server.url + path, wait_until="networkidle")
         page.evaluate("document.fonts.ready.then(() => null)")
         assert response.status == status
         assert not failed, f"files the page needs did not load: {failed}"
