@@ -201,3 +201,16 @@ def test_unchosen_rating_stars_stand_out_from_the_card(open_page):
     colours = star.evaluate("svg => [getComputedStyle(svg).fill, getComputedStyle(svg).stroke]")
     edges = [colour for colour in colours if colour.startswith("rgb(")]
     assert max(contrast(colour, background) for colour in edges) >= 3
+
+
+def test_cards_are_centred_on_a_phone(open_page):
+    page = open_page("/it/reti/", viewport={"width": 375, "height": 800})
+    gaps = page.evaluate(
+        """() => [...document.querySelectorAll('.network-card')].map(card => {
+            const box = card.getBoundingClientRect();
+            return [box.left, window.innerWidth - box.right];
+        })"""
+    )
+    assert gaps
+    for left, right in gaps:
+        assert abs(left - right) <= 1, (left, right)
