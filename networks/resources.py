@@ -406,7 +406,7 @@ def network_columns():
         *translated(Network, "description"),
         of_network("website"),
         of_network("scope", ChoiceWidget(Network.Scope)),
-        of_network("promoter"),
+        *translated(Network, "promoter"),
         of_network("founded_year", YearWidget()),
         *translated(Network, "key_facts"),
         of_network("key_facts_date", DateWidget()),

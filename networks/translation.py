@@ -15,7 +15,7 @@ class ThemeTranslationOptions(TranslationOptions):
 @register(Network)
 class NetworkTranslationOptions(TranslationOptions):
     # The slug stays untranslated: one stable address per network, made from the Italian name.
-    fields = ("name", "summary", "description", "key_facts")
+    fields = ("name", "summary", "description", "key_facts", "promoter")
 
 
 @register(Membership)
@@ -46,7 +46,7 @@ register_history(
     records_class=VersionedRecords,
     bases=[WholeVersion],
     m2m_fields=[Network.themes.field],
-    excluded_fields=["name", "summary", "description", "key_facts", "updated_at"],
+    excluded_fields=["name", "summary", "description", "key_facts", "promoter", "updated_at"],
 )
 register_history(
     Membership,

@@ -18,14 +18,13 @@ from networks.formulas import escape_formula
 from networks.models import Network
 
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-TRANSLATED = ["name", "summary", "description", "key_facts"]
+TRANSLATED = ["name", "summary", "description", "key_facts", "promoter"]
 
 # (column, description) of the fields that are the same in every language.
 COMMON_FIELDS = [
     ("slug", _("Identifier of the network, the last part of its page address")),
     ("acronym", _("Acronym")),
     ("scope", _("Scope: international, european or national")),
-    ("promoter", _("Promoting organisation")),
     ("founded_year", _("Year the network was founded")),
     ("joined_year", _("Year Modena joined")),
     ("website", _("Website of the network")),
@@ -40,6 +39,7 @@ LANGUAGE_FIELDS = [
     ("summary", _("Summary")),
     ("description", _("Description")),
     ("key_facts", _("Key facts, such as the number of member cities")),
+    ("promoter", _("Promoting organisation")),
     ("sector", _("Modena's sector or role in the network")),
     ("themes", _("Theme names, separated by “;”")),
     ("url", _("Address of the network's page")),
@@ -86,7 +86,6 @@ def network_record(network, request):
         "slug": network.slug,
         "acronym": network.acronym,
         "scope": network.scope,
-        "promoter": network.promoter,
         "founded_year": network.founded_year,
         "joined_year": network.joined_year,
         "website": network.website,

@@ -207,7 +207,8 @@ def networks():
         description_en="First line.\nSecond line.",
         website="https://www.climatealliance.org/",
         scope=Network.Scope.EUROPEAN,
-        promoter="Klima-Bündnis",
+        promoter_it="Alleanza per il clima",
+        promoter_en="Klima-Bündnis",
         founded_year=1990,
         key_facts_it="1.800 comuni in 27 paesi",
         key_facts_en="1,800 municipalities in 27 countries",
@@ -243,7 +244,7 @@ def networks():
         slug="senza-adesione",
         name_it="Senza adesione",
         acronym="+39",
-        promoter="@Comune",
+        promoter_it="@Comune",
         summary_en="-20% emissions",
         key_facts_it="=1+1",
         key_facts_en="'=1+1, as a spreadsheet shows a text",
@@ -364,7 +365,7 @@ class TestExport:
         texts = rows["senza-adesione"]
         assert texts["Dati principali (IT)"] == "'=1+1"
         assert texts["Sigla"] == "'+39"
-        assert texts["Organizzazione promotrice"] == "'@Comune"
+        assert texts["Organizzazione promotrice (IT)"] == "'@Comune"
         assert texts["Sintesi (EN)"] == "'-20% emissions"
         # One more where the text begins with an apostrophe, so that the import takes one off.
         assert texts["Dati principali (EN)"] == "''=1+1, as a spreadsheet shows a text"
@@ -399,7 +400,7 @@ class TestExport:
         for column, text in [
             ("Dati principali (IT)", "=1+1"),
             ("Sigla", "+39"),
-            ("Organizzazione promotrice", "@Comune"),
+            ("Organizzazione promotrice (IT)", "@Comune"),
             ("Sintesi (EN)", "-20% emissions"),
         ]:
             assert texts[column].value == text

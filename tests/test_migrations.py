@@ -49,3 +49,29 @@ def test_page_ratings_keep_their_rows_and_permissions_when_they_move_to_their_ow
     ContentType = new.get_model("contenttypes", "ContentType")
     assert not ContentType.objects.filter(app_label="networks", model="feedback").exists()
     assert Permission.objects.filter(codename="view_feedback").count() == 1
+
+
+def test_the_promoting_organisation_becomes_the_italian_one_in_the_history_too():
+    before = [("networks", "0014_search_terms")]
+    old = migrate(before, before)
+    network = old.get_model("networks", "Network").objects.create(
+        name_it="Eurodesk", slug="eurodesk", promoter="Commissione europea"
+    )
+    old.get_model("networks", "HistoricalNetwork").objects.create(
+        id=network.pk,
+        name_it="Eurodesk",
+        slug="eurodesk",
+        promoter="Commissione europea",
+        created_at=network.created_at,
+        history_date=network.updated_at,
+        history_type="~",
+    )
+
+    after = [("networks", "0015_promoter_translated")]
+    new = migrate(after, after)
+    translated = new.get_model("networks", "Network").objects.values_list(
+        "promoter_it", "promoter_en"
+    )
+    assert list(translated) == [("Commissione europea", None)]
+    history = new.get_model("networks", "HistoricalNetwork").objects.values_list("promoter_it")
+    assert list(history) == [("Commissione europea",)]

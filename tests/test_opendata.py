@@ -70,7 +70,7 @@ class TestDatasets:
         eurodesk = networks["eurodesk"]
         eurodesk.name_it = '=HYPERLINK("https://example.com/?"&A1;"Eurodesk")'
         eurodesk.acronym = "@ED"
-        eurodesk.promoter = "-Commissione europea"
+        eurodesk.promoter_it = "-Commissione europea"
         eurodesk.founded_year = 1990
         eurodesk.save()
         membership = eurodesk.memberships.get()
@@ -79,7 +79,7 @@ class TestDatasets:
         row = csv_rows(client.get("/opendata/networks.csv"))[1]
         assert row["name_it"] == '\'=HYPERLINK("https://example.com/?"&A1;"Eurodesk")'
         assert row["acronym"] == "'@ED"
-        assert row["promoter"] == "'-Commissione europea"
+        assert row["promoter_it"] == "'-Commissione europea"
         assert row["sector_en"] == "'+youth"
         assert row["name_en"] == "Eurodesk"
         assert (row["founded_year"], row["joined_year"]) == ("1990", "2007")

@@ -51,7 +51,8 @@ def climate():
         summary_it="Comuni europei per il clima.",
         summary_en="European towns for the climate.",
         acronym="CA",
-        promoter="Klima-Bündnis",
+        promoter_it="Alleanza per il clima dei comuni europei",
+        promoter_en="Klima-Bündnis",
         themes=[theme],
     )
     MembershipFactory(
@@ -189,6 +190,17 @@ class TestDetail:
         Network.objects.filter(pk=climate.pk).update(description_en="")
         content = client.get("/en/networks/climate-alliance/").content.decode()
         assert '<div lang="it"><p>Descrizione della rete.</p></div>' in content
+
+    def test_the_promoting_organisation_is_in_the_pages_language(self, client, climate):
+        italian = client.get("/it/reti/climate-alliance/").content.decode()
+        assert "<dd>Alleanza per il clima dei comuni europei</dd>" in italian
+        assert "Klima-Bündnis" not in italian
+        english = client.get("/en/networks/climate-alliance/").content.decode()
+        assert "<dd>Klima-Bündnis</dd>" in english
+        climate.promoter_en = ""
+        climate.save()
+        english = client.get("/en/networks/climate-alliance/").content.decode()
+        assert '<dd lang="it">Alleanza per il clima dei comuni europei</dd>' in english
 
     def test_website_is_marked_as_an_external_link(self, client, climate):
         content = client.get("/en/networks/climate-alliance/").content.decode()

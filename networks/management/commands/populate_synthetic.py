@@ -29,6 +29,13 @@ BATCH = 1000
 # Every how many networks one gets a document.
 DOCUMENT_EVERY = 10
 
+# (Italian, English)
+PROMOTERS = [
+    ("", ""),
+    ("Commissione europea", "European Commission"),
+    ("Consiglio d’Europa", "Council of Europe"),
+    ("UNESCO", "UNESCO"),
+]
 PLACES = ["Adriatic", "Alpine", "Baltic", "Danube", "Iberian", "Mediterranean", "Nordic", "Rhine"]
 PURPOSES = [
     ("Cities for Climate", "Città per il clima", "clima"),
@@ -107,6 +114,7 @@ class Command(BaseCommand):
     def network(self, number, rng):
         english, italian, _slug = PURPOSES[number % len(PURPOSES)]
         place = PLACES[(number // len(PURPOSES)) % len(PLACES)]
+        promoter_it, promoter_en = rng.choice(PROMOTERS)
         return Network(
             slug=f"{PREFIX}{number:05d}",
             name_it=f"{italian} {place} {number}",
@@ -124,7 +132,8 @@ class Command(BaseCommand):
             ),
             website=f"https://network-{number}.example.org/",
             scope=rng.choice(Network.Scope.values),
-            promoter=rng.choice(["", "European Commission", "Council of Europe", "UNESCO"]),
+            promoter_it=promoter_it,
+            promoter_en=promoter_en,
             founded_year=rng.randint(1950, 2020),
             status=Network.Status.PUBLISHED if rng.random() < 0.9 else Network.Status.DRAFT,
         )
