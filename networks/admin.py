@@ -568,7 +568,24 @@ class DocumentAdmin(ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin):
 class NetworksPageAdmin(ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin):
     """The one page of texts: its list leads straight to its form."""
 
-    fields = ["title", "introduction"]
+    fieldsets = [
+        (None, {"fields": ["title", "introduction"]}),
+        (
+            _("Office contacts"),
+            {
+                "fields": [
+                    "contact_office",
+                    "contact_email",
+                    "contact_phone",
+                    "contact_address",
+                    "contact_hours",
+                ],
+                "description": _(
+                    "Shown at the foot of the list, of every network and of every theme."
+                ),
+            },
+        ),
+    ]
 
     def has_add_permission(self, request):
         return False

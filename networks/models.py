@@ -11,7 +11,7 @@ import unicodedata
 
 from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce, Lower, NullIf
@@ -35,6 +35,11 @@ from .validators import validate_logo, validate_pdf
 FIRST_YEAR = 1850
 LAST_YEAR = 2100
 YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+# Digits, spaces, dots, dashes and slashes as people write them, and + before a country code.
+PHONE_VALIDATOR = RegexValidator(
+    r"^\+?[0-9][0-9 ./-]{4,}[0-9]$",
+    _("Enter a phone number: digits, with spaces if you like, and + before a country code."),
+)
 YEAR_RANGE_MESSAGE = _("Years go from 1850 to 2100.")  # FIRST_YEAR and LAST_YEAR
 LEFT_BEFORE_JOINED_MESSAGE = _("The year left cannot come before the year joined.")
 
@@ -531,6 +536,29 @@ class NetworksPage(models.Model):
         _("introduction"),
         blank=True,
         help_text=_("Shown above the list. Separate paragraphs with an empty line."),
+    )
+    # The office's contacts, shown on the public pages as the Comuni template's contacts block.
+    contact_office = models.CharField(
+        _("office"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. International relations office. Without it, no contacts are shown."),
+    )
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    contact_phone = models.CharField(
+        _("phone"),
+        max_length=30,
+        blank=True,
+        validators=[PHONE_VALIDATOR],
+        help_text=_("E.g. +39 059 203 2000."),
+    )
+    contact_address = models.CharField(
+        _("address"), max_length=300, blank=True, help_text=_("E.g. Piazza Grande 16, Modena.")
+    )
+    contact_hours = models.TextField(
+        _("opening hours"),
+        blank=True,
+        help_text=_("E.g. Monday to Friday, 9:00–13:00. One line per day or period."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -4,17 +4,28 @@ GovernmentOrganization among its members."""
 from django.conf import settings
 
 
-def city():
-    return {"@type": "GovernmentOrganization", "name": settings.CITY_NAME, "url": settings.CITY_URL}
+def city(page=None):
+    """The city; with the networks page, the office of its contacts block as a ContactPoint."""
+    data = {"@type": "GovernmentOrganization", "name": settings.CITY_NAME, "url": settings.CITY_URL}
+    if page is not None and page.contact_office:
+        contact = {"@type": "ContactPoint", "name": page.contact_office}
+        if page.contact_email:
+            contact["email"] = page.contact_email
+        if page.contact_phone:
+            contact["telephone"] = page.contact_phone
+        data["contactPoint"] = contact
+        if page.contact_address:
+            data["address"] = page.contact_address
+    return data
 
 
-def organization(network, request):
+def organization(network, request, page=None):
     data = {
         "@type": "Organization",
         "name": network.name,
         "description": network.summary,
         "url": request.build_absolute_uri(network.get_absolute_url()),
-        "member": city(),
+        "member": city(page),
     }
     if network.acronym:
         data["alternateName"] = network.acronym
@@ -27,13 +38,17 @@ def organization(network, request):
     return {"@context": "https://schema.org", **data}
 
 
-def collection(name, networks, request, first_position=1):
-    """Return a CollectionPage listing `networks`, numbered from `first_position`."""
+def collection(name, networks, request, first_position=1, page=None):
+    """
+    Return a CollectionPage listing `networks`, numbered from `first_position`, published by the
+    city (with the office's contacts of the networks page `page`).
+    """
     return {
         "@context": "https://schema.org",
         "@type": "CollectionPage",
         "name": name,
         "url": request.build_absolute_uri(request.path),
+        "publisher": city(page),
         "mainEntity": {
             "@type": "ItemList",
             "itemListElement": [

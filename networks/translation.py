@@ -30,7 +30,7 @@ class DocumentTranslationOptions(TranslationOptions):
 
 @register(NetworksPage)
 class NetworksPageTranslationOptions(TranslationOptions):
-    fields = ("title", "introduction")
+    fields = ("title", "introduction", "contact_office", "contact_hours")
 
 
 # History comes after the translation registration above, so that the historical models copy the
@@ -61,5 +61,5 @@ register_history(
     NetworksPage,
     app="networks",
     records_class=VersionedRecords,
-    excluded_fields=["title", "introduction", "updated_at"],
+    excluded_fields=["title", "introduction", "contact_office", "contact_hours", "updated_at"],
 )

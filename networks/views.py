@@ -72,15 +72,25 @@ class NetworkListView(FilterView):
         page = context["page_obj"]
         context["networks_page"] = networks_page
         context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2)
-        context["theme_facets"] = self.filterset.theme_facets()
+        context["theme_facets"] = self.theme_facets()
         context["active_filters"] = self.filterset.chips()
         context["is_filtered"] = bool(context["active_filters"])
         if not page.object_list:
             context["suggestion"] = self.filterset.suggestion()
         context["structured_data"] = structured_data.collection(
-            networks_page.title, page.object_list, self.request, page.start_index()
+            self.collection_name(networks_page),
+            page.object_list,
+            self.request,
+            page.start_index(),
+            page=networks_page,
         )
         return context
+
+    def theme_facets(self):
+        return self.filterset.theme_facets()
+
+    def collection_name(self, networks_page):
+        return networks_page.title
 
 
 def is_staff_with(request, permission):
@@ -155,7 +165,10 @@ class NetworkDetailView(DetailView):
             .exclude(pk=network.pk)
             .order_by("sort_name")[:6]
         )
-        context["structured_data"] = structured_data.organization(network, self.request)
+        context["networks_page"] = NetworksPage.get_or_default()
+        context["structured_data"] = structured_data.organization(
+            network, self.request, context["networks_page"]
+        )
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -165,22 +178,27 @@ class NetworkDetailView(DetailView):
         return response
 
 
-class ThemeDetailView(DetailView):
-    model = Theme
+class ThemeDetailView(NetworkListView):
+    """A theme's networks: the list's filters (all but the themes) and pages, within the theme."""
+
     template_name = "networks/theme_detail.html"
-    context_object_name = "theme"
+
+    def get(self, request, *args, **kwargs):
+        self.theme = get_object_or_404(Theme, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        with_theme = Network.themes.through.objects.filter(network=OuterRef("pk"), theme=self.theme)
+        return super().get_queryset().filter(Exists(with_theme))
+
+    def theme_facets(self):
+        return []
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        with_theme = Network.themes.through.objects.filter(
-            network=OuterRef("pk"), theme=self.object
-        )
-        networks = Network.objects.for_public_list(get_language()).filter(Exists(with_theme))
-        context["networks"] = networks
-        context["structured_data"] = structured_data.collection(
-            self.object.name, networks, self.request
-        )
-        return context
+        return super().get_context_data(theme=self.theme, **kwargs)
+
+    def collection_name(self, networks_page):
+        return self.theme.name
 
 
 class LegalNotesView(TemplateView):

@@ -214,3 +214,28 @@ def test_cards_are_centred_on_a_phone(open_page):
     assert gaps
     for left, right in gaps:
         assert abs(left - right) <= 1, (left, right)
+
+
+def test_on_a_phone_the_results_are_in_view_after_filtering(open_page):
+    phone = {"width": 375, "height": 740}
+    page = open_page("/it/reti/", viewport=phone)
+    # The introduction folds after its first paragraph: the filters come within the first screen.
+    assert page.locator(".introduction-more").is_visible()
+    assert not page.locator(".introduction-more p").first.is_visible()
+    assert page.locator(".network-filters-panel summary").bounding_box()["y"] < phone["height"]
+    page.locator(".network-filters-panel summary").click()
+    page.locator("#id_q").fill("clima")
+    page.get_by_role("button", name="Applica i filtri").click()
+    page.wait_for_load_state("networkidle")
+    count = page.locator(".results-count").bounding_box()
+    assert 0 <= count["y"] < phone["height"] / 2, count
+    first_card = page.locator(".network-card").first.bounding_box()
+    assert first_card["y"] < phone["height"], first_card
+    page.locator(".introduction-more summary").click()
+    assert page.locator(".introduction-more p").first.is_visible()
+
+
+def test_on_a_large_screen_the_introduction_is_whole(open_page):
+    page = open_page("/it/reti/")
+    assert not page.locator(".introduction-more").is_visible()
+    assert page.get_by_text("Esse svolgono una funzione strategica").first.is_visible()

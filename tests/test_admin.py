@@ -113,6 +113,37 @@ class TestPagesRender:
         assert response.url == reverse("admin:networks_networkspage_change", args=[page.pk])
         assert admin_client.get(response.url).status_code == 200
 
+    def test_the_office_contacts_are_edited_with_the_networks_page(self, admin_client):
+        page = NetworksPage.load()
+        change = reverse("admin:networks_networkspage_change", args=[page.pk])
+        form = {
+            "title_it": "Reti internazionali di città",
+            "title_en": "International city networks",
+            "introduction_it": "",
+            "introduction_en": "",
+            "contact_office_it": "Ufficio Relazioni internazionali",
+            "contact_office_en": "International relations office",
+            "contact_email": "relazioni@example.org",
+            "contact_phone": "059 2032000 (interno 4)",
+            "contact_address": "Piazza Grande 16, Modena",
+            "contact_hours_it": "Lunedì–venerdì 9–13",
+            "contact_hours_en": "",
+        }
+        content = admin_client.get(change).content.decode()
+        assert "Contatti dell’ufficio" in content and "Orari di apertura" in content
+        refused = admin_client.post(change, form)
+        assert refused.status_code == 200
+        assert "Inserisci un numero di telefono" in refused.content.decode()
+        page.refresh_from_db()
+        assert page.contact_office_it in ("", None)  # nothing half-saved
+        saved = admin_client.post(change, {**form, "contact_phone": "+39 059 203 2000"})
+        assert saved.status_code == 302
+        page.refresh_from_db()
+        assert (page.contact_office_it, page.contact_phone) == (
+            "Ufficio Relazioni internazionali",
+            "+39 059 203 2000",
+        )
+
     def test_networks_page_cannot_be_added_or_deleted(self, admin_client):
         page = NetworksPage.load()
         assert admin_client.get(reverse("admin:networks_networkspage_add")).status_code == 403

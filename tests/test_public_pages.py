@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from networks.models import Network
+from networks.models import Network, NetworksPage
 from networks.sitemaps import NetworkSitemap
 
 from .factories import (
@@ -264,6 +264,103 @@ class TestTheme:
         assert item["item"]["@type"] == "Organization"
         assert item["item"]["member"]["name"] == "Comune di Modena"
 
+    def test_theme_page_is_paginated_and_filtered_as_the_list_is(self, client, climate):
+        theme = climate.themes.get()
+        create_networks_in_bulk(24, [theme])
+        first = client.get("/it/temi/clima/")
+        assert first.context["paginator"].count == 25
+        assert len(first.context["page_obj"].object_list) == 20
+        assert 'href="?page=2#results"' in first.content.decode()
+        assert len(client.get("/it/temi/clima/?page=2").context["page_obj"].object_list) == 5
+        found = client.get("/it/temi/clima/?q=alleanza")
+        assert [network.slug for network in found.context["page_obj"].object_list] == [
+            "climate-alliance"
+        ]
+        content = found.content.decode()
+        assert "1 rete trovata" in content
+        assert 'href="/it/temi/clima/#results"' in content  # the chip that removes the words
+        # The theme is the page's: no theme to choose among the filters.
+        assert 'name="theme"' not in content
+        assert 'action="/it/temi/clima/#results"' in content
+
+    def test_a_theme_without_networks_says_so(self, client):
+        ThemeFactory(slug="vuoto", name_it="Tema vuoto")
+        content = client.get("/it/temi/vuoto/").content.decode()
+        assert "Nessuna rete è ancora pubblicata su questo tema." in content
+        assert "Nessuna rete corrisponde a questi filtri" not in content
+
+
+class TestOfficeContacts:
+    @pytest.fixture
+    def office(self, db):
+        page = NetworksPage.load()
+        page.contact_office_it = "Ufficio Relazioni internazionali"
+        page.contact_office_en = "International relations office"
+        page.contact_email = "relazioni@example.org"
+        page.contact_phone = "+39 059 203.2000"
+        page.contact_address = "Piazza Grande 16, 41121 Modena"
+        page.contact_hours_it = "Lunedì–venerdì 9–13\nGiovedì anche 15–17"
+        page.save()
+        return page
+
+    @pytest.mark.parametrize("path", ["/it/reti/", "/it/reti/climate-alliance/", "/it/temi/clima/"])
+    def test_list_network_and_theme_pages_give_the_office_contacts(
+        self, client, climate, office, path
+    ):
+        content = client.get(path).content.decode()
+        block = content[content.index('<section class="office-contacts') :]
+        block = block[: block.index("</section>")]
+        assert "Contatti" in block
+        assert "Ufficio Relazioni internazionali" in block
+        assert '<a href="tel:+390592032000">+39 059 203.2000</a>' in block
+        assert 'href="mailto:relazioni@example.org"' in block
+        assert "Piazza Grande 16, 41121 Modena" in block
+        assert "Lunedì–venerdì 9–13<br>Giovedì anche 15–17" in block
+
+    def test_the_english_page_gives_them_in_english_or_marked_italian(
+        self, client, climate, office
+    ):
+        content = client.get("/en/networks/").content.decode()
+        assert ">International relations office</p>" in content
+        assert "Opening hours" in content
+        assert '<span lang="it">Lunedì–venerdì 9–13<br>' in content
+
+    def test_no_office_no_contacts_block(self, client, climate):
+        assert "office-contacts" not in client.get("/it/reti/").content.decode()
+
+    def test_structured_data_gives_the_office_as_the_city_s_contact_point(
+        self, client, climate, office
+    ):
+        expected = {
+            "@type": "ContactPoint",
+            "name": "Ufficio Relazioni internazionali",
+            "email": "relazioni@example.org",
+            "telephone": "+39 059 203.2000",
+        }
+        [listing] = structured_data(client.get("/it/reti/"))
+        assert listing["publisher"]["contactPoint"] == expected
+        assert listing["publisher"]["address"] == "Piazza Grande 16, 41121 Modena"
+        [network] = structured_data(client.get("/it/reti/climate-alliance/"))
+        assert network["member"]["contactPoint"] == expected
+
+
+class TestPhoneIntroduction:
+    def test_the_introduction_folds_after_its_first_paragraph_on_a_phone(self, client):
+        page = NetworksPage.load()
+        page.introduction_it = "Primo paragrafo.\n\nSecondo paragrafo.\n\nTerzo."
+        page.save()
+        content = client.get("/it/reti/").content.decode()
+        first, rest = content.split("<summary>Leggi tutto</summary>")
+        assert "<p>Primo paragrafo.</p>" in first
+        assert rest.index("<p>Secondo paragrafo.</p><p>Terzo.</p>") < rest.index("</details>")
+        # On a larger screen the rest is shown instead of the fold.
+        assert '<div class="d-none d-lg-block"><p>Secondo paragrafo.</p>' in first
+
+    def test_the_filters_return_to_the_results(self, client, climate):
+        content = client.get("/it/reti/?q=clima").content.decode()
+        assert 'action="/it/reti/#results"' in content
+        assert '<div id="results"' in content
+
 
 class TestLanguageSwitcher:
     def test_switcher_leads_to_the_same_page_in_the_other_language(self, client, climate):
@@ -493,10 +590,8 @@ class TestQueryCounts:
             response = client.get(path)
         assert response.status_code == 200
         context = response.context
-        if "paginator" in context:  # the list
+        if "paginator" in context:  # the list, a theme
             return len(queries), context["paginator"].count
-        if "networks" in context:  # a theme
-            return len(queries), context["networks"].count()
         return len(queries), None  # a network, with its six related ones
 
     @pytest.mark.parametrize(

@@ -58,6 +58,18 @@ def breakable(address):
 
 
 @register.filter
+def paragraphs(text):
+    """Return the paragraphs of `text`, separated by empty lines, as linebreaks makes them."""
+    return [part.strip() for part in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if part.strip()]
+
+
+@register.filter
+def tel_number(phone):
+    """Return `phone` as a tel: address wants it: "+39 059 203.2000" -> "+390592032000"."""
+    return re.sub(r"(?!^\+)\D", "", phone)
+
+
+@register.filter
 def file_size(document):
     """Return the size in bytes of a document's file, or None if the file cannot be read."""
     try:
