@@ -21,7 +21,8 @@ def canonical_path(request):
     kept ("?page=2"), the filters left out (a filtered list is the list seen another way).
     """
     path = local_path(request.path)
-    page = request.GET.get("page", "")
+    # A list tells the page it shows: "?page=99" of two pages shows the second.
+    page = str(getattr(request, "page_shown", request.GET.get("page", "")))
     if set(request.GET) == {"page"} and page.isdigit() and int(page) > 1:
         return f"{path}?page={int(page)}"
     return path

@@ -64,6 +64,7 @@ class NetworkListView(FilterView):
         # get_page() answers a missing, mistyped or too large page with a real page, not a 404.
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        self.request.page_shown = page.number  # for its canonical address (context_processors)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):

@@ -396,9 +396,18 @@ class TestPageMetadata:
             ("/en/networks/?theme=clima&page=2", "/en/networks/", ["/it/reti/", "/en/networks/"]),
             ("/it/reti/?q=clima", "/it/reti/", ["/it/reti/", "/en/networks/"]),
             ("/it/reti/?page=1", "/it/reti/", ["/it/reti/", "/en/networks/"]),
+            # Past the last page, or not a number: the page shown is the one to index.
+            ("/it/reti/?page=99", "/it/reti/?page=2", ["/it/reti/?page=2", "/en/networks/?page=2"]),
+            ("/it/reti/?page=due", "/it/reti/", ["/it/reti/", "/en/networks/"]),
+            (
+                "/it/temi/clima/?page=2",
+                "/it/temi/clima/?page=2",
+                ["/it/temi/clima/?page=2", "/en/themes/clima/?page=2"],
+            ),
         ],
     )
     def test_canonical_and_alternates_agree(self, client, climate, path, canonical, alternates):
+        create_networks_in_bulk(24, [climate.themes.get()])  # two pages of 20
         content = client.get(path).content.decode()
         assert f'<link rel="canonical" href="http://testserver{canonical}">' in content
         found = dict(

@@ -60,7 +60,8 @@ def breakable(address):
 @register.filter
 def paragraphs(text):
     """Return the paragraphs of `text`, separated by empty lines, as linebreaks makes them."""
-    return [part.strip() for part in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if part.strip()]
+    parts = re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
+    return [part.strip() for part in parts if part.strip()]
 
 
 @register.filter
