@@ -31,6 +31,8 @@ PAGES = [
     ("filtered list", f"/it/reti/?{FILTERS}", f"/en/networks/?{FILTERS}"),
     ("network", "/it/reti/citta-creative-unesco/", "/en/networks/citta-creative-unesco/"),
     ("theme", "/it/temi/clima-ed-energia/", "/en/themes/clima-ed-energia/"),
+    ("overview", "/it/reti/panoramica/", "/en/networks/overview/"),
+    ("full text", "/it/reti/testo-completo/", "/en/networks/full-text/"),
     ("open data", "/it/dati-aperti/", "/en/open-data/"),
     ("legal notes", "/it/note-legali/", "/en/legal-notes/"),
 ]

@@ -85,7 +85,13 @@ class ThemeSitemap(TranslatedSitemap):
 
 class PageSitemap(TranslatedSitemap):
     def items(self):
-        return ["networks:list", "opendata:page", "networks:legal_notes"]
+        return [
+            "networks:list",
+            "networks:overview",
+            "networks:full_text",
+            "opendata:page",
+            "networks:legal_notes",
+        ]
 
     def location(self, name):
         return reverse(name)

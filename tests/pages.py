@@ -3,7 +3,7 @@ The public pages, in both languages, that the accessibility and HTML validity ch
 
 Each is a page of the demo content (fixtures/demo.json) in one of the states a visitor meets: the
 list, the list filtered, with filters it cannot apply and with nothing found, a network, a theme,
-the legal notes, and a page that does not exist.
+the overview, the full text, the legal notes, and a page that does not exist.
 """
 
 import pytest
@@ -24,6 +24,10 @@ PAGES = [
     pytest.param("/en/networks/citta-creative-unesco/", 200, id="network-en"),
     pytest.param("/it/temi/giovani/", 200, id="theme-it"),
     pytest.param("/en/themes/giovani/", 200, id="theme-en"),
+    pytest.param("/it/reti/panoramica/", 200, id="overview-it"),
+    pytest.param("/en/networks/overview/", 200, id="overview-en"),
+    pytest.param("/it/reti/testo-completo/", 200, id="full-text-it"),
+    pytest.param("/en/networks/full-text/", 200, id="full-text-en"),
     pytest.param("/it/dati-aperti/", 200, id="open-data-it"),
     pytest.param("/en/open-data/", 200, id="open-data-en"),
     pytest.param("/it/note-legali/", 200, id="legal-notes-it"),

@@ -161,6 +161,21 @@ class TestList:
         italian = client.get("/it/reti/").content.decode()
         assert '<p class="card-text">Comuni europei per il clima.</p>' in italian
 
+    @pytest.mark.parametrize(
+        "path, overview, full_text",
+        [
+            ("/it/reti/", "/it/reti/panoramica/", "/it/reti/testo-completo/"),
+            ("/en/networks/", "/en/networks/overview/", "/en/networks/full-text/"),
+        ],
+    )
+    def test_list_and_footer_lead_to_the_overview_and_the_full_text(
+        self, client, climate, path, overview, full_text
+    ):
+        content = client.get(path).content.decode()
+        main, footer = content.split('<footer class="it-footer"')
+        for part in (main, footer):
+            assert f'href="{overview}"' in part and f'href="{full_text}"' in part
+
     def test_result_count_is_announced(self, client, climate):
         content = client.get("/en/networks/").content.decode()
         assert re.search(r'role="status">\s*1 network found\s*</p>', content)
