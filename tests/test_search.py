@@ -155,10 +155,10 @@ def test_relevance_is_the_default_order_with_words_and_the_others_stay(client, d
 def test_a_typo_offers_the_nearest_word_in_italian_and_in_english(client, demo):
     page = client.get("/it/reti/", {"q": "clma"}).content.decode()
     assert "Forse cercavi:" in page
-    assert 'href="/it/reti/?q=clima"' in page
+    assert 'href="/it/reti/?q=clima#results"' in page
     page = client.get("/en/networks/", {"q": "helth"}).content.decode()
     assert "Did you mean:" in page
-    assert 'href="/en/networks/?q=health"' in page
+    assert 'href="/en/networks/?q=health#results"' in page
 
 
 def test_a_word_that_matches_is_not_corrected(client, demo):
