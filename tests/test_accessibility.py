@@ -235,6 +235,12 @@ def test_on_a_phone_the_results_are_in_view_after_filtering(open_page):
     assert page.locator(".introduction-more p").first.is_visible()
 
 
+def test_the_filters_are_open_beside_the_results_on_a_large_screen(open_page):
+    assert open_page("/it/reti/").locator("#id_q").is_visible()
+    phone = open_page("/it/reti/", viewport={"width": 375, "height": 740})
+    assert not phone.locator("#id_q").is_visible()
+
+
 def test_on_a_large_screen_the_introduction_is_whole(open_page):
     page = open_page("/it/reti/")
     assert not page.locator(".introduction-more").is_visible()

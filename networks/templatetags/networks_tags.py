@@ -52,9 +52,9 @@ def in_sentence(language_name):
 
 @register.filter
 def breakable(address):
-    """Return `address`, escaped, with a line break allowed after each "/" and ".": on a phone a
-    long web address breaks between its parts rather than anywhere."""
-    return mark_safe(re.sub(r"([/.])", r"\1<wbr>", conditional_escape(address)))
+    """Return `address`, escaped, with a line break allowed after each "/", "." and "@": on a
+    phone a long web or e-mail address breaks between its parts rather than anywhere."""
+    return mark_safe(re.sub(r"([/.@])", r"\1<wbr>", conditional_escape(address)))
 
 
 @register.filter

@@ -1,12 +1,10 @@
-// On a phone the filters would push the results a long way down: fold them, unless they have
-// errors to show. Without JavaScript they simply stay open.
+// The filters come folded, so that on a phone the results are the first thing in view. Beside
+// the results, on a large screen, open them: there they push nothing down. Folding them here
+// instead, on a phone, would move the results once the page is drawn (a layout shift).
 (function () {
   "use strict";
   var panel = document.querySelector(".network-filters-panel");
-  if (!panel || panel.querySelector(".alert")) {
-    return;
-  }
-  if (window.matchMedia("(max-width: 991.98px)").matches) {
-    panel.open = false;
+  if (panel && window.matchMedia("(min-width: 992px)").matches) {
+    panel.open = true;
   }
 })();
