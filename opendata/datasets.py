@@ -55,10 +55,12 @@ def field_descriptions():
     return fields
 
 
-def datasets_queryset():
+def datasets_queryset(language):
+    """Return the published networks by identifier, ready for every order the list offers."""
     return (
         Network.objects.published()
         .with_joined_year()
+        .with_sort_name(language)
         .with_themes()
         .with_active_membership()
         .order_by("slug")

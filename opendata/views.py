@@ -28,7 +28,7 @@ def filtered_datasets(request):
         message = _("Unknown language: choose one of %(languages)s.") % {"languages": languages}
         return None, JsonResponse({"errors": {"lang": [{"message": message}]}}, status=400)
     with translation.override(language):
-        filterset = NetworkFilter(request.GET, queryset=datasets.datasets_queryset())
+        filterset = NetworkFilter(request.GET, queryset=datasets.datasets_queryset(language))
         if not filterset.is_valid():
             return None, JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
         return [datasets.network_record(network, request) for network in filterset.qs], None

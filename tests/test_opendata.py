@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from networks.filters import NetworkFilter
 from networks.models import Network
 
 from .factories import MembershipFactory, NetworkFactory, ThemeFactory
@@ -130,6 +131,40 @@ class TestDatasets:
         assert [row["slug"] for row in rows] == slugs
         data = client.get(f"/opendata/networks.json?{query}").json()
         assert [network["slug"] for network in data["networks"]] == slugs
+
+    def test_every_filter_of_the_list_is_tried_above(self):
+        tried = {"theme", "scope", "joined_after", "joined_before", "q", "order"}
+        assert set(NetworkFilter.base_filters) == tried
+
+    @pytest.mark.parametrize("language", ["it", "en"])
+    @pytest.mark.parametrize("with_words", [False, True])
+    def test_every_order_the_list_offers_orders_the_datasets_alike(
+        self, client, networks, language, with_words
+    ):
+        zeta = NetworkFactory(slug="zeta", name_it="Zeta rete", name_en="A network")
+        MembershipFactory(network=zeta, joined_year=2010)
+        orders = [value for value, _label in NetworkFilter().filters["order"].field.choices]
+        assert set(orders) == {"", "name", "-name", "joined", "-joined"}
+        list_path = "/it/reti/" if language == "it" else "/en/networks/"
+        words = ("rete" if language == "it" else "network") if with_words else ""
+        seen = set()
+        for order in orders:
+            if not order and not words:
+                continue  # without words the datasets keep their own order, by identifier
+            query = {"order": order, "q": words, "lang": language}
+            list_page = client.get(list_path, query)
+            expected = [network.slug for network in list_page.context["network_list"]]
+            rows = csv_rows(client.get("/opendata/networks.csv", query))
+            assert [row["slug"] for row in rows] == expected, order
+            data = client.get("/opendata/networks.json", query).json()
+            assert [network["slug"] for network in data["networks"]] == expected, order
+            seen.add(tuple(expected))
+        assert len(seen) >= 4  # the four orders by name and year differ: one ignored would show
+
+    def test_without_words_or_order_the_datasets_go_by_identifier(self, client, networks):
+        NetworkFactory(slug="aaa", name_it="Zeta")
+        rows = csv_rows(client.get("/opendata/networks.csv"))
+        assert [row["slug"] for row in rows] == ["aaa", "citta-creative-unesco", "eurodesk"]
 
     @pytest.mark.parametrize(
         "query",
