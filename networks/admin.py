@@ -587,6 +587,19 @@ class NetworksPageAdmin(ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin)
         ),
     ]
 
+    # As wide as the texts: an office's name, an e-mail or an address is longer than the 20em
+    # of the admin's one-line fields.
+    WIDE = ["contact_office", "contact_email", "contact_address"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name.startswith(tuple(self.WIDE)):
+            # In place of the width's class only: modeltranslation's classes make the tabs.
+            classes = field.widget.attrs.get("class", "").split()
+            classes = ["vLargeTextField", *(name for name in classes if name.startswith("mt"))]
+            field.widget.attrs["class"] = " ".join(classes)
+        return field
+
     def has_add_permission(self, request):
         return False
 

@@ -144,6 +144,16 @@ class TestPagesRender:
             "+39 059 203 2000",
         )
 
+    def test_the_office_s_name_e_mail_and_address_fit_their_fields(self, admin_client):
+        # An e-mail such as relazioni.internazionali@comune.modena.it was cut off at 20em.
+        page = NetworksPage.load()
+        change = reverse("admin:networks_networkspage_change", args=[page.pk])
+        form = admin_client.get(change).context["adminform"].form
+        for name in ["contact_office_it", "contact_email", "contact_address"]:
+            assert "vLargeTextField" in form[name].field.widget.attrs["class"].split(), name
+        # The tabs of the translated fields still find their classes.
+        assert "mt-field-contact_office-en" in form["contact_office_en"].field.widget.attrs["class"]
+
     def test_networks_page_cannot_be_added_or_deleted(self, admin_client):
         page = NetworksPage.load()
         assert admin_client.get(reverse("admin:networks_networkspage_add")).status_code == 403
