@@ -219,6 +219,9 @@ IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic
 
 CITY_NAME = os.environ.get("DJANGO_CITY_NAME", "Comune di Modena")
 CITY_URL = os.environ.get("DJANGO_CITY_URL", "https://www.comune.modena.it/")
+# The city's code in the index of public administrations (IPA): for a comune, "c_" and its
+# cadastral code. It names the publisher and the datasets of the open data catalogue.
+IPA_CODE = os.environ.get("DJANGO_IPA_CODE", "c_f257")
 ACCESSIBILITY_STATEMENT_URL = os.environ.get(
     "DJANGO_ACCESSIBILITY_STATEMENT_URL", "https://form.agid.gov.it/"
 )

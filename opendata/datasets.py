@@ -1,15 +1,14 @@
 """
-The networks as open data (CC BY 4.0): the rows of the CSV and JSON datasets, their fields, and
-the DCAT-AP_IT description of the catalogue.
+The networks as open data (CC BY 4.0): the rows of the CSV and JSON datasets and their fields.
 
 Only published networks and public fields: never a draft, never the office's internal membership
 fields. Translated fields come per language as they are stored (empty where not translated). In
 the CSV, a text that a spreadsheet would run as a formula gets an apostrophe before it
-(networks.formulas); the JSON has every text as it is.
+(networks.formulas); the JSON has every text as it is. The catalogue that describes them is
+opendata.catalog.
 """
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
@@ -123,63 +122,3 @@ def csv_row(record):
     # In any order: the CSV writer puts the columns in field_descriptions()'s, and refuses a
     # column it does not list.
     return {column: escape_formula(value) for column, value in row.items()}
-
-
-def catalog(request):
-    """Return the DCAT-AP_IT description of the catalogue and its dataset, as JSON-LD."""
-    publisher = {
-        "@type": "foaf:Organization",
-        "foaf:name": settings.CITY_NAME,
-        "foaf:homepage": settings.CITY_URL,
-    }
-
-    def absolute(name):
-        return request.build_absolute_uri(reverse(name))
-
-    return {
-        "@context": {
-            "dcat": "http://www.w3.org/ns/dcat#",
-            "dct": "http://purl.org/dc/terms/",
-            "dcatapit": "http://dati.gov.it/onto/dcatapit#",
-            "foaf": "http://xmlns.com/foaf/0.1/",
-        },
-        "@type": ["dcat:Catalog", "dcatapit:Catalog"],
-        "dct:title": str(_("International city networks of the Comune di Modena")),
-        "dct:publisher": publisher,
-        "dct:language": [code for code, _name in settings.LANGUAGES],
-        "dcat:dataset": {
-            "@type": ["dcat:Dataset", "dcatapit:Dataset"],
-            "dct:identifier": "modena-reti-internazionali",
-            "dct:title": str(_("International city networks Modena belongs to")),
-            "dct:description": str(
-                _(
-                    "The international city networks the Comune di Modena belongs to: what "
-                    "they are, their website, the year Modena joined and their themes."
-                )
-            ),
-            "dct:publisher": publisher,
-            "dct:rightsHolder": publisher,
-            "dct:accrualPeriodicity": {
-                "@id": "http://publications.europa.eu/resource/authority/frequency/IRREG"
-            },
-            "dcat:theme": {
-                "@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE"
-            },
-            "dcat:distribution": [
-                {
-                    "@type": ["dcat:Distribution", "dcatapit:Distribution"],
-                    "dct:format": {
-                        "@id": f"http://publications.europa.eu/resource/authority/file-type/{kind}"
-                    },
-                    "dcat:accessURL": {"@id": absolute(name)},
-                    "dcat:downloadURL": {"@id": absolute(name)},
-                    "dcat:mediaType": media_type,
-                    "dct:license": {"@id": LICENCE_URL},
-                }
-                for kind, name, media_type in [
-                    ("CSV", "opendata_csv", "text/csv"),
-                    ("JSON", "opendata_json", "application/json"),
-                ]
-            ],
-        },
-    }

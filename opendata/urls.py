@@ -15,4 +15,10 @@ urlpatterns = [
 files = [
     path("opendata/networks.csv", views.opendata_csv, name="opendata_csv"),
     path("opendata/networks.json", views.opendata_json, name="opendata_json"),
+    # The catalogue's IRI, and its three serialisations (DCAT-AP_IT).
+    path("opendata/catalog", views.catalog_document, name="opendata_catalog"),
+    *[
+        path(f"opendata/catalog.{extension}", views.catalog_view, {"format_": format_}, name=name)
+        for extension, format_, name in views.CATALOG_FILES
+    ],
 ]

@@ -1,9 +1,11 @@
 """The open data's files (CSV, JSON), filtered as the list is, and the page that describes them."""
 
 import csv
+import json
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -12,7 +14,14 @@ from django.views.generic import TemplateView
 from networks.cache import conditional
 from networks.filters import NetworkFilter
 
-from . import datasets
+from . import catalog, datasets
+
+# (extension, rdflib format, URL name) of the catalogue's files.
+CATALOG_FILES = [
+    ("ttl", "turtle", "opendata_catalog_ttl"),
+    ("rdf", "xml", "opendata_catalog_rdf"),
+    ("jsonld", "json-ld", "opendata_catalog_jsonld"),
+]
 
 
 def filtered_datasets(request):
@@ -64,12 +73,33 @@ def opendata_csv(request):
     return response
 
 
+@require_safe
+@conditional
+def catalog_view(request, format_):
+    graph = catalog.catalog_graph(request)
+    return HttpResponse(catalog.serialize(graph, format_), content_type=catalog.FORMATS[format_])
+
+
+@require_safe
+def catalog_document(request):
+    """The catalogue's IRI: 303 See Other to the file in the format asked for, else Turtle."""
+    accept = request.headers.get("Accept", "")
+    name = "opendata_catalog_ttl"
+    for _extension, format_, url_name in CATALOG_FILES:
+        if catalog.FORMATS[format_].split(";")[0] in accept:
+            name = url_name
+            break
+    return HttpResponseRedirect(reverse(name), status=303)
+
+
 class OpenDataView(TemplateView):
     template_name = "opendata/opendata.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["fields"] = datasets.field_descriptions()
-        context["catalog"] = datasets.catalog(self.request)
+        # The catalogue's graph, as the JSON-LD a search engine or a harvester reads in the page.
+        graph = catalog.catalog_graph(self.request)
+        context["catalog"] = json.loads(catalog.serialize(graph, "json-ld"))
         context["licence_url"] = datasets.LICENCE_URL
         return context
