@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 
 from modena_networks import health
 from networks import views
+from networks.cache import versioned
 from networks.sitemaps import sitemaps
 from opendata import urls as opendata_urls
 
@@ -14,18 +15,18 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("robots.txt", versioned(views.robots_txt), name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     # An index of sections, each in pages a crawler reads one at a time (NetworkSitemap.limit).
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        versioned(sitemap_views.index),
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        versioned(sitemap_views.sitemap),
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),

@@ -5,6 +5,7 @@ A cache that fails (Redis down) is not an outage: every call here falls back to 
 page as if nothing were cached.
 """
 
+import functools
 import hashlib
 import logging
 import time
@@ -97,6 +98,24 @@ def content_last_modified(request, *args, **kwargs):
 # ETag and Last-Modified from the content version: a client that has the current data gets a
 # 304 without the data being read or built again.
 conditional = condition(etag_func=content_etag, last_modified_func=content_last_modified)
+
+
+def versioned(view):
+    """
+    Return `view` answering with the content version's ETag and Last-Modified (conditional), in
+    place of those the view sets itself: a feed's or a sitemap's newest date does not move when
+    a network is unpublished or deleted, the content version does.
+    """
+
+    @functools.wraps(view)
+    def without_own_validators(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        for header in ("ETag", "Last-Modified"):
+            if header in response:
+                del response[header]
+        return response
+
+    return conditional(without_own_validators)
 
 
 def remember(name, parts, build, timeout=3600):

@@ -1,16 +1,42 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import Network
+from .models import ContentVersion, Network
+
+
+class PlainTextAtomFeed(Atom1Feed):
+    """
+    Atom whose summaries are plain text: what an editor typed, never markup to render. The
+    feed's own <updated> is when the content last changed, if given: its newest entry's would
+    not move when an entry is taken out.
+    """
+
+    def latest_post_date(self):
+        return self.feed.get("content_changed_at") or super().latest_post_date()
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 class NetworkFeed(Feed):
-    """The networks added or updated, newest first, in the language of the address."""
+    """
+    The networks added or updated, newest first, in the language of the address.
 
-    feed_type = Atom1Feed
+    Its ETag and Last-Modified are the content version's (networks.cache.versioned): the newest
+    entry's date, Django's own, would not move when a network is unpublished or deleted.
+    """
+
+    feed_type = PlainTextAtomFeed
     item_count = 50
+    item_guid_is_permalink = False
 
     def title(self):
         return _("International city networks of the Comune di Modena")
@@ -24,6 +50,16 @@ class NetworkFeed(Feed):
     def feed_url(self):
         return reverse("networks:feed")
 
+    # RFC 4287 §4.1.1: a feed whose entries name no author names one itself.
+    def author_name(self):
+        return settings.CITY_NAME
+
+    def author_link(self):
+        return settings.CITY_URL
+
+    def feed_extra_kwargs(self, obj):
+        return {"content_changed_at": ContentVersion.current()}
+
     def items(self):
         return Network.objects.published().order_by("-updated_at")[: self.item_count]
 
@@ -32,6 +68,12 @@ class NetworkFeed(Feed):
 
     def item_description(self, network):
         return network.summary
+
+    def item_guid(self, network):
+        """A tag URI (RFC 4151) from what never changes: not the address, which has the slug."""
+        authority = urlsplit(settings.CITY_URL).hostname
+        created = network.created_at.date().isoformat()
+        return f"tag:{authority},{created}:networks/{network.pk}/{get_language()}"
 
     def item_pubdate(self, network):
         return network.created_at

@@ -60,7 +60,9 @@ class PublicPageCacheMiddleware:
             return self.conditional(request, page_cache.restore(stored))
         response = self.get_response(request)
         if key and self.is_cacheable_response(response):
-            set_response_etag(response)
+            # A digest of the page, unless the view gave the content version's (cache.versioned).
+            if not response.has_header("ETag"):
+                set_response_etag(response)
             page_cache.store(key, response)
             return self.conditional(request, response)
         return response

@@ -1,15 +1,16 @@
 """Open data: the CSV and JSON datasets, the open data page, the Atom feed, conditional GET."""
 
 import csv
+import datetime
 import io
-import json
-import re
 from xml.etree import ElementTree
 
 import pytest
+from django.core.cache import cache
+from django.utils import timezone
 
 from networks.filters import NetworkFilter
-from networks.models import Network
+from networks.models import ContentVersion, Network
 
 from .factories import MembershipFactory, NetworkFactory, ThemeFactory
 
@@ -197,6 +198,52 @@ class TestConditionalGet:
         assert again.json()["networks"][1]["themes"] == []
 
 
+# Every address whose content follows the networks, with the page cache on and off.
+FOLLOWING_THE_CONTENT = [
+    "/it/reti/feed/",
+    "/en/networks/feed/",
+    "/sitemap.xml",
+    "/sitemap-networks.xml",
+    "/robots.txt",
+    "/opendata/networks.csv",
+    "/opendata/catalog.ttl",
+]
+
+
+class TestValidatorsFollowTheContent:
+    @pytest.fixture(params=["page cache", "no page cache"])
+    def page_cache(self, request, settings):
+        if request.param == "no page cache":
+            settings.PAGE_CACHE_SECONDS = 0
+
+    @pytest.mark.parametrize("path", FOLLOWING_THE_CONTENT)
+    def test_validators_with_or_without_the_page_cache(self, client, networks, page_cache, path):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response["ETag"] and response["Last-Modified"]
+        assert client.get(path, headers={"if-none-match": response["ETag"]}).status_code == 304
+
+    @pytest.mark.parametrize("change", ["unpublish", "delete"])
+    @pytest.mark.parametrize("path", FOLLOWING_THE_CONTENT)
+    def test_an_unpublished_or_deleted_network_moves_them(
+        self, client, networks, page_cache, path, change
+    ):
+        # A minute ago, so that the change is in another second of Last-Modified.
+        ContentVersion.objects.update(changed_at=timezone.now() - datetime.timedelta(minutes=1))
+        cache.clear()
+        first = client.get(path)
+        eurodesk = networks["eurodesk"]
+        if change == "delete":
+            eurodesk.delete()
+        else:
+            eurodesk.status = Network.Status.DRAFT
+            eurodesk.save()
+        for header, name in [("if-none-match", "ETag"), ("if-modified-since", "Last-Modified")]:
+            again = client.get(path, headers={header: first[name]})
+            assert again.status_code == 200, (header, path)
+        assert again["Last-Modified"] != first["Last-Modified"] or again["ETag"] != first["ETag"]
+
+
 class TestFeed:
     def test_feed_lists_published_networks_newest_first_in_each_language(self, client, networks):
         networks["eurodesk"].save()  # updated last
@@ -211,6 +258,50 @@ class TestFeed:
         english = ElementTree.fromstring(client.get("/en/networks/feed/").content)
         links = [link.get("href") for link in english.iter(f"{ATOM}link")]
         assert "http://testserver/en/networks/eurodesk/" in links
+
+    def test_the_feed_names_the_comune_as_its_author(self, client, networks):
+        feed = ElementTree.fromstring(client.get("/it/reti/feed/").content)
+        author = feed.find(f"{ATOM}author")
+        assert author.find(f"{ATOM}name").text == "Comune di Modena"
+        assert author.find(f"{ATOM}uri").text == "https://www.comune.modena.it/"
+
+    def test_the_feed_is_updated_when_a_network_is_taken_out(self, client, networks):
+        def updated():
+            feed = ElementTree.fromstring(client.get("/it/reti/feed/").content)
+            return feed.find(f"{ATOM}updated").text
+
+        ContentVersion.objects.update(changed_at=timezone.now() - datetime.timedelta(days=1))
+        cache.clear()
+        before = updated()
+        networks["eurodesk"].delete()
+        assert updated() > before
+
+    def test_summaries_are_plain_text_so_markup_is_shown_not_run(self, client, networks):
+        networks["eurodesk"].summary_it = "Per i <b>giovani</b> & le scuole"
+        networks["eurodesk"].save()
+        feed = ElementTree.fromstring(client.get("/it/reti/feed/").content)
+        summaries = {
+            entry.find(f"{ATOM}title").text: entry.find(f"{ATOM}summary")
+            for entry in feed.iter(f"{ATOM}entry")
+        }
+        assert summaries["Eurodesk"].get("type") == "text"
+        assert summaries["Eurodesk"].text == "Per i <b>giovani</b> & le scuole"
+
+    def test_an_entry_keeps_its_id_when_its_address_changes(self, client, networks):
+        def ids():
+            feed = ElementTree.fromstring(client.get("/it/reti/feed/").content)
+            return {
+                entry.find(f"{ATOM}title").text: entry.find(f"{ATOM}id").text
+                for entry in feed.iter(f"{ATOM}entry")
+            }
+
+        before = ids()
+        networks["eurodesk"].slug = "eurodesk-italia"
+        networks["eurodesk"].save()
+        assert ids() == before
+        assert before["Eurodesk"].startswith("tag:www.comune.modena.it,")
+        english = ElementTree.fromstring(client.get("/en/networks/feed/").content)
+        assert before["Eurodesk"] not in {e.text for e in english.iter(f"{ATOM}id")}
 
 
 class TestOpenDataPage:
@@ -234,17 +325,6 @@ class TestOpenDataPage:
     )
     def test_page_tells_how_the_csv_keeps_formulas_texts(self, client, path, note):
         assert note in client.get(path).content.decode()
-
-    def test_page_carries_the_dcat_ap_it_catalogue(self, client):
-        content = client.get("/it/dati-aperti/").content.decode()
-        [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
-        catalog = json.loads(block)
-        assert "dcatapit:Catalog" in catalog["@type"]
-        distributions = catalog["dcat:dataset"]["dcat:distribution"]
-        assert {d["dcat:downloadURL"]["@id"] for d in distributions} == {
-            "http://testserver/opendata/networks.csv",
-            "http://testserver/opendata/networks.json",
-        }
 
     def test_list_page_links_to_the_data(self, client):
         assert (
