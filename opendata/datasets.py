@@ -45,6 +45,46 @@ LANGUAGE_FIELDS = [
 ]
 
 
+# The short title of each column that is the same in every language (data package).
+COMMON_TITLES = {
+    "slug": _("Identifier"),
+    "acronym": _("Acronym"),
+    "scope": _("Scope"),
+    "founded_year": _("Year founded"),
+    "joined_year": _("Year joined"),
+    "website": _("Website"),
+    "profile_url": _("Modena's page on the network's website"),
+    "key_facts_date": _("Date of the key facts"),
+    "themes": _("Themes"),
+    "updated_at": _("Last change"),
+}
+# The Table Schema type and constraints of each column; a column not named is a string.
+COLUMN_TYPES = {
+    "slug": {"type": "string", "constraints": {"required": True, "unique": True}},
+    "scope": {
+        "type": "string",
+        "constraints": {"required": True, "enum": [scope.value for scope in Network.Scope]},
+    },
+    "founded_year": {"type": "integer"},
+    "joined_year": {"type": "integer"},
+    "website": {"type": "string", "format": "uri"},
+    "profile_url": {"type": "string", "format": "uri"},
+    "key_facts_date": {"type": "date"},
+    "updated_at": {"type": "datetime", "constraints": {"required": True}},
+    f"name_{settings.LANGUAGE_CODE}": {"type": "string", "constraints": {"required": True}},
+    **{f"url_{code}": {"type": "string", "format": "uri"} for code, _name in settings.LANGUAGES},
+}
+
+
+def field_titles():
+    """Return every column of the CSV with its short title, in the order of field_descriptions()."""
+    titles = list(COMMON_TITLES.items())
+    for prefix, description in LANGUAGE_FIELDS:
+        for code, name in settings.LANGUAGES:
+            titles.append((f"{prefix}_{code}", f"{description} ({name})"))
+    return titles
+
+
 def field_descriptions():
     """Return every column of the CSV with its description, in order."""
     fields = list(COMMON_FIELDS)

@@ -15,6 +15,7 @@ urlpatterns = [
 files = [
     path("opendata/networks.csv", views.opendata_csv, name="opendata_csv"),
     path("opendata/networks.json", views.opendata_json, name="opendata_json"),
+    path("opendata/datapackage.json", views.opendata_datapackage, name="opendata_datapackage"),
     # The catalogue's IRI, and its three serialisations (DCAT-AP_IT).
     path("opendata/catalog", views.catalog_document, name="opendata_catalog"),
     *[

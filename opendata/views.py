@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from networks.cache import conditional
 from networks.filters import NetworkFilter
 
-from . import catalog, datasets
+from . import catalog, datapackage, datasets
 
 # (extension, rdflib format, URL name) of the catalogue's files.
 CATALOG_FILES = [
@@ -24,9 +24,29 @@ CATALOG_FILES = [
 ]
 
 
+def bad_parameters(errors):
+    """
+    Return a 400 answer as a problem document (RFC 9457), the errors of each parameter in the
+    extension member `errors`: {parameter: [{"message": …, "code": …}]}.
+    """
+    problem = {
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": _("Some parameters are not valid: see errors."),
+        "errors": errors,
+    }
+    return JsonResponse(
+        problem,
+        status=400,
+        content_type="application/problem+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 def filtered_datasets(request):
     """
-    Return the published networks the open data filters choose, or a 400 JSON response.
+    Return the published networks the open data filters choose, or a 400 problem document.
 
     The filters are the list page's (theme, scope, q, joined_after, joined_before); `lang` says
     which language `q` searches in, Italian by default.
@@ -35,12 +55,21 @@ def filtered_datasets(request):
     if language not in dict(settings.LANGUAGES):
         languages = ", ".join(code for code, _name in settings.LANGUAGES)
         message = _("Unknown language: choose one of %(languages)s.") % {"languages": languages}
-        return None, JsonResponse({"errors": {"lang": [{"message": message}]}}, status=400)
+        return None, bad_parameters({"lang": [{"message": message, "code": "invalid_choice"}]})
     with translation.override(language):
         filterset = NetworkFilter(request.GET, queryset=datasets.datasets_queryset(language))
         if not filterset.is_valid():
-            return None, JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+            return None, bad_parameters(filterset.errors.get_json_data())
         return [datasets.network_record(network, request) for network in filterset.qs], None
+
+
+def link_licence_and_description(response, description, media_type):
+    """Add the Link header (RFC 8288) to the licence and to what describes the file."""
+    response["Link"] = (
+        f'<{datasets.LICENCE_URL}>; rel="license", '
+        f'<{description}>; rel="describedby"; type="{media_type}"'
+    )
+    return response
 
 
 @require_safe
@@ -55,7 +84,8 @@ def opendata_json(request):
         "count": len(records),
         "networks": records,
     }
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return link_licence_and_description(response, reverse("opendata_catalog_ttl"), "text/turtle")
 
 
 @require_safe
@@ -70,7 +100,18 @@ def opendata_csv(request):
     writer = csv.DictWriter(response, fieldnames=columns)
     writer.writeheader()
     writer.writerows(datasets.csv_row(record) for record in records)
-    return response
+    return link_licence_and_description(
+        response, reverse("opendata_datapackage"), "application/json"
+    )
+
+
+@require_safe
+@conditional
+def opendata_datapackage(request):
+    return JsonResponse(
+        datapackage.data_package(request),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
 
 
 @require_safe

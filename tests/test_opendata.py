@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import json
 from xml.etree import ElementTree
 
 import pytest
@@ -172,11 +173,16 @@ class TestDatasets:
         ["theme=nessuno", "joined_after=ieri", "scope=planetary", "lang=xx", "q=" + "x" * 300],
     )
     @pytest.mark.parametrize("path", ["/opendata/networks.csv", "/opendata/networks.json"])
-    def test_bad_input_gets_a_400_with_json_errors(self, client, networks, path, query):
+    def test_bad_input_gets_a_400_problem_document(self, client, networks, path, query):
         response = client.get(f"{path}?{query}")
         assert response.status_code == 400
-        assert response["Content-Type"] == "application/json"
-        assert response.json()["errors"]
+        assert response["Content-Type"] == "application/problem+json"
+        problem = json.loads(response.content)
+        assert (problem["type"], problem["status"]) == ("about:blank", 400)
+        assert problem["detail"] == "Alcuni parametri non sono validi: vedi errors."
+        [(parameter, [error])] = problem["errors"].items()
+        assert parameter == query.split("=")[0]
+        assert error["message"] and error["code"]
 
 
 class TestConditionalGet:
