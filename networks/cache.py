@@ -88,7 +88,8 @@ def content_changed():
 
 
 def content_etag(request, *args, **kwargs):
-    return f"{ContentVersion.current().timestamp():.6f}"
+    # The release too: a deploy may change what the same content is written as.
+    return f"{settings.RELEASE[:12]}-{ContentVersion.current().timestamp():.6f}"
 
 
 def content_last_modified(request, *args, **kwargs):

@@ -19,6 +19,26 @@ YEAR_WIDGET = forms.NumberInput(
 )
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A year, a whole number from FIRST_YEAR to LAST_YEAR, as the membership's years are."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
+
+
+class ThemesField(django_filters.fields.ModelMultipleChoiceField):
+    """The themes chosen, an empty one ignored as an empty scope is ("theme=&theme=clima")."""
+
+    def clean(self, value):
+        return super().clean([item for item in value or [] if item])
+
+
+class ThemesFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = ThemesField
+
+
 class NetworkFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Words"),
@@ -26,7 +46,7 @@ class NetworkFilter(django_filters.FilterSet):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
     )
-    theme = django_filters.ModelMultipleChoiceFilter(
+    theme = ThemesFilter(
         label=_("Themes"),
         queryset=Theme.objects.all(),
         to_field_name="slug",
@@ -36,13 +56,13 @@ class NetworkFilter(django_filters.FilterSet):
     scope = django_filters.ChoiceFilter(
         label=_("Scope"), choices=Network.Scope.choices, empty_label=_("Any scope")
     )
-    joined_after = django_filters.NumberFilter(
+    joined_after = YearFilter(
         label=_("Joined from (year)"),
         field_name="joined_year",
         lookup_expr="gte",
         widget=YEAR_WIDGET,
     )
-    joined_before = django_filters.NumberFilter(
+    joined_before = YearFilter(
         label=_("Joined up to (year)"),
         field_name="joined_year",
         lookup_expr="lte",

@@ -16,6 +16,7 @@ files = [
     path("opendata/networks.csv", views.opendata_csv, name="opendata_csv"),
     path("opendata/networks.json", views.opendata_json, name="opendata_json"),
     path("opendata/datapackage.json", views.opendata_datapackage, name="opendata_datapackage"),
+    path("opendata/openapi.yaml", views.opendata_openapi, name="opendata_openapi"),
     # The catalogue's IRI, and its three serialisations (DCAT-AP_IT).
     path("opendata/catalog", views.catalog_document, name="opendata_catalog"),
     *[

@@ -3,18 +3,29 @@
 import csv
 import json
 
+import yaml
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from networks.cache import conditional
 from networks.filters import NetworkFilter
 
-from . import catalog, datapackage, datasets
+from . import catalog, datapackage, datasets, openapi
+
+
+def read_only(view):
+    """
+    GET and HEAD only, any other method answered 405 Method Not Allowed: before the CSRF check,
+    which would answer 403 to a POST as if a token were all it lacked.
+    """
+    return csrf_exempt(require_safe(view))
+
 
 # (extension, rdflib format, URL name) of the catalogue's files.
 CATALOG_FILES = [
@@ -51,7 +62,14 @@ def filtered_datasets(request):
     The filters are the list page's (theme, scope, q, joined_after, joined_before); `lang` says
     which language `q` searches in, Italian by default.
     """
-    language = request.GET.get("lang", settings.LANGUAGE_CODE)
+    # Only theme may be repeated: of another, Django would take the last value and drop the rest.
+    repeated = [name for name, values in request.GET.lists() if len(values) > 1 and name != "theme"]
+    if repeated:
+        message = _("Give this parameter once.")
+        return None, bad_parameters(
+            {name: [{"message": message, "code": "repeated"}] for name in repeated}
+        )
+    language = request.GET.get("lang") or settings.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
         languages = ", ".join(code for code, _name in settings.LANGUAGES)
         message = _("Unknown language: choose one of %(languages)s.") % {"languages": languages}
@@ -72,7 +90,7 @@ def link_licence_and_description(response, description, media_type):
     return response
 
 
-@require_safe
+@read_only
 @conditional
 def opendata_json(request):
     records, error = filtered_datasets(request)
@@ -85,10 +103,10 @@ def opendata_json(request):
         "networks": records,
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    return link_licence_and_description(response, reverse("opendata_catalog_ttl"), "text/turtle")
+    return link_licence_and_description(response, reverse("opendata_openapi"), "application/yaml")
 
 
-@require_safe
+@read_only
 @conditional
 def opendata_csv(request):
     records, error = filtered_datasets(request)
@@ -105,7 +123,17 @@ def opendata_csv(request):
     )
 
 
-@require_safe
+@read_only
+@conditional
+def opendata_openapi(request):
+    # In Italian, the site's first language, whatever the client's: one description to cache.
+    with translation.override(settings.LANGUAGE_CODE):
+        description = openapi.description(request)
+    text = yaml.safe_dump(description, allow_unicode=True, sort_keys=False, width=100)
+    return HttpResponse(text, content_type="application/yaml; charset=utf-8")
+
+
+@read_only
 @conditional
 def opendata_datapackage(request):
     return JsonResponse(
@@ -114,14 +142,14 @@ def opendata_datapackage(request):
     )
 
 
-@require_safe
+@read_only
 @conditional
 def catalog_view(request, format_):
     graph = catalog.catalog_graph(request)
     return HttpResponse(catalog.serialize(graph, format_), content_type=catalog.FORMATS[format_])
 
 
-@require_safe
+@read_only
 def catalog_document(request):
     """The catalogue's IRI: 303 See Other to the file in the format asked for, else Turtle."""
     accept = request.headers.get("Accept", "")

@@ -73,7 +73,7 @@ def test_every_column_has_its_type_title_and_description_in_both_languages(clien
     ("path", "description"),
     [
         ("/opendata/networks.csv", "</opendata/datapackage.json>"),
-        ("/opendata/networks.json", "</opendata/catalog.ttl>"),
+        ("/opendata/networks.json", "</opendata/openapi.yaml>"),
     ],
 )
 def test_the_files_link_to_their_licence_and_description(client, networks, path, description):

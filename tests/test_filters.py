@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 
 from networks.models import Network
 
@@ -243,10 +244,30 @@ class TestBadInput:
             "Civinet Italia"
         ]
 
+    def test_an_empty_theme_is_no_theme_as_an_empty_scope_is(self, client, networks):
+        both = shown(client, {"theme": ["", "giovani"], "scope": ""})
+        cache.clear()  # the same page: built again, not served from the page cache
+        assert both == shown(client, {"theme": "giovani"})
+        assert 0 < len(both) < Network.objects.count()
+
     def test_error_message_is_in_english_on_english_pages(self, client, networks):
         content = client.get("/en/networks/", {"joined_after": "abc"}).content.decode()
         assert "Some filters could not be applied" in content
-        assert "Enter a number." in content
+        assert "Enter a whole number." in content
+
+    @pytest.mark.parametrize(
+        ("year", "message"),
+        [
+            ("2000.5", "Inserisci un numero intero."),
+            ("1200", "Assicurati che questo valore sia maggiore o uguale a 1850."),
+            ("3000", "Assicurati che questo valore sia minore o uguale a 2100."),
+        ],
+    )
+    def test_a_year_is_a_whole_number_within_the_years_of_memberships(
+        self, client, networks, year, message
+    ):
+        content = client.get("/it/reti/", {"joined_before": year}).content.decode()
+        assert message in content
 
 
 class TestPagination:

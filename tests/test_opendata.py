@@ -134,6 +134,15 @@ class TestDatasets:
         data = client.get(f"/opendata/networks.json?{query}").json()
         assert [network["slug"] for network in data["networks"]] == slugs
 
+    @pytest.mark.parametrize(
+        "path", ["/opendata/networks.csv", "/opendata/openapi.yaml", "/opendata/catalog"]
+    )
+    @pytest.mark.parametrize("method", ["post", "put", "delete"])
+    def test_only_reading_is_allowed(self, client, networks, path, method):
+        response = getattr(client, method)(path)
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, HEAD"
+
     def test_every_filter_of_the_list_is_tried_above(self):
         tried = {"theme", "scope", "joined_after", "joined_before", "q", "order"}
         assert set(NetworkFilter.base_filters) == tried
@@ -170,7 +179,14 @@ class TestDatasets:
 
     @pytest.mark.parametrize(
         "query",
-        ["theme=nessuno", "joined_after=ieri", "scope=planetary", "lang=xx", "q=" + "x" * 300],
+        [
+            "theme=nessuno",
+            "joined_after=ieri",
+            "scope=planetary",
+            "lang=xx",
+            "q=" + "x" * 300,
+            "joined_before=1990&joined_before=2000",  # which? Django would take the last
+        ],
     )
     @pytest.mark.parametrize("path", ["/opendata/networks.csv", "/opendata/networks.json"])
     def test_bad_input_gets_a_400_problem_document(self, client, networks, path, query):
