@@ -1,5 +1,6 @@
 """The data package of the CSV, checked by frictionless itself, and the files' Link headers."""
 
+import csv
 import json
 
 import frictionless
@@ -10,6 +11,15 @@ from opendata import datasets
 from .factories import MembershipFactory, NetworkFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def csv_field_size_limit():
+    """Python's limit on a CSV field as it was: frictionless raises it for the whole process when
+    it reads its first CSV, and the import of networks relies on it (test_import_export)."""
+    limit = csv.field_size_limit()
+    yield
+    csv.field_size_limit(limit)
 
 
 @pytest.fixture
