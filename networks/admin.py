@@ -3,13 +3,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, Prefetch, Q
 from django.forms import CheckboxSelectMultiple, Textarea
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import (
@@ -20,7 +21,7 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import cache as page_cache
-from . import history, search
+from . import history, linkcheck, search
 from .admin_i18n import ItalianAdminMixin
 from .admin_import import NetworkImportExportMixin
 from .forms import (
@@ -31,7 +32,7 @@ from .forms import (
     same_names,
 )
 from .history import Version, field_rows, hold_versions, revert, write_version
-from .models import Document, Membership, Network, NetworksPage, Theme
+from .models import Document, LinkCheck, Membership, Network, NetworksPage, Theme
 from .widgets import StashedFileInput
 
 admin.site.site_header = _("Comune di Modena — Reti internazionali")
@@ -130,6 +131,33 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LinkCheckFilter(admin.SimpleListFilter):
+    """The networks by what the last link check found of their website and profile pages."""
+
+    title = _("web addresses")
+    parameter_name = "links"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("broken", _("Broken")),
+            ("moved", _("Moved for good")),
+            ("ok", _("Working")),
+            ("unchecked", _("Not checked")),
+        ]
+
+    def queryset(self, request, queryset):
+        checks = linkcheck.of_network()
+        if self.value() in ("broken", "moved"):
+            return queryset.filter(Exists(checks.filter(outcome=self.value())))
+        if self.value() == "ok":
+            return queryset.filter(Exists(checks)).exclude(
+                Exists(checks.exclude(outcome=LinkCheck.Outcome.OK))
+            )
+        if self.value() == "unchecked":
+            return queryset.exclude(Exists(checks))
+        return queryset
+
+
 class MembershipInline(UnixNewlinesMixin, TranslationStackedInline):
     model = Membership
     formset = MembershipInlineFormSet
@@ -179,11 +207,19 @@ class NetworkAdmin(
         "scope",
         "status",
         "missing_translations",
+        "links",
     ]
     list_display_links = ["logo_thumbnail", "name"]
     change_list_template = "admin/networks/network/change_list.html"  # a link to the bin
-    list_filter = ["status", "scope", "themes", JoinedDecadeFilter, MissingTranslationFilter]
-    actions = ["publish", "unpublish"]
+    list_filter = [
+        "status",
+        "scope",
+        "themes",
+        JoinedDecadeFilter,
+        MissingTranslationFilter,
+        LinkCheckFilter,
+    ]
+    actions = ["publish", "unpublish", "use_new_addresses"]
     # The site's search, in every language (get_search_results), and the page address.
     search_fields = ["slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -217,7 +253,24 @@ class NetworkAdmin(
         return queryset.filter(Q(pk__in=found) | by_address), False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_joined_year().with_themes()
+        # The profiles' addresses of every network of the page, for the links column.
+        checks = Prefetch(
+            "memberships", queryset=Membership.objects.only("network_id", "profile_url")
+        )
+        return (
+            super().get_queryset(request).with_joined_year().with_themes().prefetch_related(checks)
+        )
+
+    def get_changelist_instance(self, request):
+        """The change list, each network of its page given the checks of its addresses."""
+        changelist = super().get_changelist_instance(request)
+        networks = list(changelist.result_list)  # the page, read once: the template reuses it
+        urls = {network.website for network in networks}
+        urls.update(m.profile_url for network in networks for m in network.memberships.all())
+        checks = {check.url: check for check in LinkCheck.objects.filter(url__in=urls - {""})}
+        for network in networks:
+            network.link_checks = checks
+        return changelist
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -486,6 +539,50 @@ class NetworkAdmin(
             )
             % {"count": len(changed), "status": Network.Status(status).label},
             messages.SUCCESS,
+        )
+
+    @admin.display(description=_("web addresses"))
+    def links(self, network):
+        """What the last check found wrong with the network's addresses, or that all work."""
+        checks = getattr(network, "link_checks", {})
+        addresses = [network.website, *(m.profile_url for m in network.memberships.all())]
+        found = [checks[address] for address in addresses if address in checks]
+        problems = [check for check in found if check.outcome != LinkCheck.Outcome.OK]
+        if problems:
+            return format_html_join(
+                mark_safe("<br>"), "{}", ((check.problem(),) for check in problems)
+            )
+        return _("working") if found else "—"
+
+    @admin.action(
+        description=_("Use the new addresses of links moved for good"), permissions=["change"]
+    )
+    def use_new_addresses(self, request, queryset):
+        moved = dict(
+            LinkCheck.objects.filter(outcome=LinkCheck.Outcome.MOVED).values_list("url", "new_url")
+        )
+        changed = 0
+        for network in queryset.prefetch_related("memberships"):
+            if network.website in moved:
+                network.website = moved[network.website]
+                network.save()  # a version in the history, as for an edit
+                self.log_change(request, network, [{"changed": {"fields": ["website"]}}])
+                changed += 1
+            for membership in network.memberships.all():
+                if membership.profile_url in moved:
+                    membership.profile_url = moved[membership.profile_url]
+                    membership.save()
+                    self.log_change(request, network, [{"changed": {"fields": ["profile_url"]}}])
+                    changed += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d address replaced by its new one.",
+                "%(count)d addresses replaced by their new ones.",
+                changed,
+            )
+            % {"count": changed},
+            messages.SUCCESS if changed else messages.WARNING,
         )
 
     @admin.display(description=_("missing translations"))

@@ -646,3 +646,54 @@ class ContentVersion(models.Model):
         """Return when the content last changed (now, if it never has: nothing to compare)."""
         version = cls.objects.filter(pk=cls.SINGLETON_PK).values_list("changed_at", flat=True)
         return version.first() or timezone.now()
+
+
+class LinkCheck(models.Model):
+    """
+    What the last check of a web address found (manage.py check_links): the networks' websites
+    and Modena's profile pages. Kept by address, so a network and a membership with the same
+    one share it, and an address edited since simply has no check yet.
+    """
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("working")
+        MOVED = "moved", _("moved for good")
+        BROKEN = "broken", _("broken")
+
+    url = models.URLField(_("address"), max_length=500, unique=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome)
+    status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    new_url = models.URLField(_("new address"), max_length=500, blank=True)
+    checked_at = models.DateTimeField(_("checked at"))
+
+    class Meta:
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
+
+    def __str__(self):
+        return self.url
+
+    def problem(self):
+        """Return what is wrong, for a person: "moved to …", "broken: 404"; "" if nothing."""
+        if self.outcome == self.Outcome.MOVED:
+            return gettext("moved to %(address)s") % {"address": self.new_url}
+        if self.outcome == self.Outcome.BROKEN:
+            reason = str(self.status) if self.status else describe_error(self.error)
+            return gettext("broken: %(reason)s") % {"reason": reason}
+        return ""
+
+
+# What networks.linkcheck stores of an address that gave no answer, for people to read.
+LINK_ERRORS = {
+    "timed out": _("no answer within the time allowed"),
+    "name not found": _("server name not found"),
+    "connection refused": _("connection refused"),
+}
+
+
+def describe_error(error):
+    """Return a link check's error in the active language, where it is one of LINK_ERRORS."""
+    if error.startswith("TLS: "):
+        return gettext("secure connection failed (%(reason)s)") % {"reason": error[5:]}
+    return str(LINK_ERRORS.get(error, error))
