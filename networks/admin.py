@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -26,8 +27,11 @@ from .admin_i18n import ItalianAdminMixin
 from .admin_import import NetworkImportExportMixin
 from .forms import (
     DocumentInlineFormSet,
+    KeyFactsDateForm,
+    LeftYearForm,
     MembershipInlineFormSet,
     NetworkAdminForm,
+    ThemeForm,
     UnixNewlinesField,
     same_names,
 )
@@ -219,7 +223,15 @@ class NetworkAdmin(
         MissingTranslationFilter,
         LinkCheckFilter,
     ]
-    actions = ["publish", "unpublish", "use_new_addresses"]
+    actions = [
+        "publish",
+        "unpublish",
+        "add_theme",
+        "remove_theme",
+        "set_key_facts_date",
+        "end_memberships",
+        "use_new_addresses",
+    ]
     # The site's search, in every language (get_search_results), and the page address.
     search_fields = ["slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -539,6 +551,121 @@ class NetworkAdmin(
             )
             % {"count": len(changed), "status": Network.Status(status).label},
             messages.SUCCESS,
+        )
+
+    # Bulk edits: each asks for its value on a page of its own, then changes every network
+    # selected through save() or the themes' manager, so each change has its version in the
+    # history and its entry in the admin's log, as an edit would.
+
+    def bulk_edit(self, request, queryset, form_class, title, apply):
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            with transaction.atomic():
+                apply(request, list(queryset), **form.cleaned_data)
+            return None  # back to the list, the message shown
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "media": self.media + form.media,
+            "queryset": queryset,
+            "opts": self.model._meta,
+            "action": request.POST["action"],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/networks/network/bulk_edit.html", context)
+
+    @admin.action(description=_("Add a theme to the selected networks"), permissions=["change"])
+    def add_theme(self, request, queryset):
+        return self.bulk_edit(request, queryset, ThemeForm, _("Add a theme"), self.themes_added)
+
+    @admin.action(
+        description=_("Remove a theme from the selected networks"), permissions=["change"]
+    )
+    def remove_theme(self, request, queryset):
+        return self.bulk_edit(
+            request, queryset, ThemeForm, _("Remove a theme"), self.themes_removed
+        )
+
+    @admin.action(
+        description=_("Set the date of the key facts of the selected networks"),
+        permissions=["change"],
+    )
+    def set_key_facts_date(self, request, queryset):
+        return self.bulk_edit(
+            request, queryset, KeyFactsDateForm, _("Set the date of the key facts"), self.dated
+        )
+
+    @admin.action(
+        description=_("End the active memberships of the selected networks"),
+        permissions=["end_memberships"],
+    )
+    def end_memberships(self, request, queryset):
+        return self.bulk_edit(
+            request, queryset, LeftYearForm, _("End the active memberships"), self.ended
+        )
+
+    def has_end_memberships_permission(self, request):
+        user = request.user
+        return user.has_perm("networks.change_network") and user.has_perm(
+            "networks.change_membership"
+        )
+
+    def themes_added(self, request, networks, theme):
+        changed = [network for network in networks if theme not in network.themes.all()]
+        for network in changed:
+            network.themes.add(theme)
+            self.log_change(request, network, [{"changed": {"fields": ["themes"]}}])
+        self.bulk_message(request, _("Theme “%(theme)s” added"), changed, theme=theme)
+
+    def themes_removed(self, request, networks, theme):
+        changed = [network for network in networks if theme in network.themes.all()]
+        for network in changed:
+            network.themes.remove(theme)
+            self.log_change(request, network, [{"changed": {"fields": ["themes"]}}])
+        self.bulk_message(request, _("Theme “%(theme)s” removed"), changed, theme=theme)
+
+    def dated(self, request, networks, key_facts_date):
+        changed = [network for network in networks if network.key_facts_date != key_facts_date]
+        for network in changed:
+            network.key_facts_date = key_facts_date
+            network.save()
+            self.log_change(request, network, [{"changed": {"fields": ["key_facts_date"]}}])
+        self.bulk_message(request, _("Date of the key facts set"), changed)
+
+    def ended(self, request, networks, left_year):
+        ended, joined_later = [], []
+        for network in networks:
+            membership = network.memberships.active().first()
+            if membership is None:
+                continue
+            if left_year < membership.joined_year:
+                joined_later.append(network)
+                continue
+            membership.left_year = left_year
+            membership.save()
+            history.record_version(network)  # the network's version, with its memberships
+            self.log_change(request, network, [{"changed": {"fields": ["left_year"]}}])
+            ended.append(network)
+        self.bulk_message(request, _("Active membership ended in %(year)d"), ended, year=left_year)
+        if joined_later:
+            names = ", ".join(str(network) for network in joined_later)
+            self.message_user(
+                request,
+                _("Left as they were, joined after %(year)d: %(names)s.")
+                % {"year": left_year, "names": names},
+                messages.WARNING,
+            )
+
+    def bulk_message(self, request, done, changed, **values):
+        """Tell what a bulk edit did: "Theme “Pace” added: 3 networks changed."."""
+        count = ngettext(
+            "%(count)d network changed.", "%(count)d networks changed.", len(changed)
+        ) % {"count": len(changed)}
+        self.message_user(
+            request,
+            f"{done % values}: {count}",
+            messages.SUCCESS if changed else messages.WARNING,
         )
 
     @admin.display(description=_("web addresses"))

@@ -1,11 +1,12 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import Network
+from .models import FIRST_YEAR, LAST_YEAR, Network, Theme
 
 
 class MembershipInlineFormSet(BaseInlineFormSet):
@@ -99,3 +100,20 @@ class DocumentInlineFormSet(BaseInlineFormSet):
         ]
         if problems:
             raise ValidationError(problems)
+
+
+# The forms of the bulk edits of the networks' list (NetworkAdmin's actions).
+
+
+class ThemeForm(forms.Form):
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all())
+
+
+class KeyFactsDateForm(forms.Form):
+    key_facts_date = forms.DateField(
+        label=_("Date the key facts were true"), widget=AdminDateWidget
+    )
+
+
+class LeftYearForm(forms.Form):
+    left_year = forms.IntegerField(label=_("Year left"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
