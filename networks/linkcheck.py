@@ -58,6 +58,7 @@ def check(url, timeout=TIMEOUT):
         with opener.open(request, timeout=timeout) as response:
             status, final = response.status, response.url
     except urllib.error.HTTPError as error:
+        error.close()  # it holds the answer, and its connection
         return Result(url, LinkCheck.Outcome.BROKEN, status=error.code)
     except (urllib.error.URLError, OSError, ValueError) as error:
         return Result(url, LinkCheck.Outcome.BROKEN, error=describe(error)[:300])

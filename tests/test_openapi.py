@@ -8,7 +8,9 @@ types, headers and bodies; what the description forbids refused with a 4xx).
 import pytest
 import schemathesis
 import yaml
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
@@ -30,7 +32,14 @@ def content(db):
 @pytest.fixture
 def api(content, settings):
     settings.ALLOWED_HOSTS = ["localhost"]  # the host schemathesis sends to the application
-    return schemathesis.openapi.from_wsgi("/opendata/openapi.yaml", get_wsgi_application())
+    # The application called as WSGI closes the database connection after each request, as it
+    # should in production; here that would close the test's transaction (on PostgreSQL). Django's
+    # test client keeps it open the same way.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/opendata/openapi.yaml", get_wsgi_application())
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def test_the_description_follows_the_italian_guidelines(client, content):
