@@ -4,7 +4,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Exists, Prefetch, Q
+from django.db.models import Exists, Prefetch, Q, prefetch_related_objects
 from django.forms import CheckboxSelectMultiple, Textarea
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -265,18 +265,16 @@ class NetworkAdmin(
         return queryset.filter(Q(pk__in=found) | by_address), False
 
     def get_queryset(self, request):
-        # The profiles' addresses of every network of the page, for the links column.
-        checks = Prefetch(
-            "memberships", queryset=Membership.objects.only("network_id", "profile_url")
-        )
-        return (
-            super().get_queryset(request).with_joined_year().with_themes().prefetch_related(checks)
-        )
+        return super().get_queryset(request).with_joined_year().with_themes()
 
     def get_changelist_instance(self, request):
         """The change list, each network of its page given the checks of its addresses."""
         changelist = super().get_changelist_instance(request)
         networks = list(changelist.result_list)  # the page, read once: the template reuses it
+        profiles = Prefetch(
+            "memberships", queryset=Membership.objects.only("network_id", "profile_url")
+        )
+        prefetch_related_objects(networks, profiles)
         urls = {network.website for network in networks}
         urls.update(m.profile_url for network in networks for m in network.memberships.all())
         checks = {check.url: check for check in LinkCheck.objects.filter(url__in=urls - {""})}
@@ -690,17 +688,22 @@ class NetworkAdmin(
         )
         changed = 0
         for network in queryset.prefetch_related("memberships"):
-            if network.website in moved:
-                network.website = moved[network.website]
-                network.save()  # a version in the history, as for an edit
-                self.log_change(request, network, [{"changed": {"fields": ["website"]}}])
-                changed += 1
-            for membership in network.memberships.all():
-                if membership.profile_url in moved:
+            profiles = [m for m in network.memberships.all() if m.profile_url in moved]
+            fields = (["website"] if network.website in moved else []) + (
+                ["profile_url"] if profiles else []
+            )
+            if not fields:
+                continue
+            # One version of the network, its memberships with it, as for an edit.
+            with history.versioned_save(network, created=False):
+                if network.website in moved:
+                    network.website = moved[network.website]
+                    network.save()
+                for membership in profiles:
                     membership.profile_url = moved[membership.profile_url]
                     membership.save()
-                    self.log_change(request, network, [{"changed": {"fields": ["profile_url"]}}])
-                    changed += 1
+            self.log_change(request, network, [{"changed": {"fields": fields}}])
+            changed += ("website" in fields) + len(profiles)
         self.message_user(
             request,
             ngettext(

@@ -33,22 +33,25 @@ def translated(make):
 
 
 def table_schema():
-    def field(column):
-        def texts():
-            return {
-                "title": dict(datasets.field_titles())[column],
-                "description": dict(datasets.field_descriptions())[column],
-            }
-
-        return {
-            "name": column,
-            **datasets.COLUMN_TYPES.get(column, {"type": "string"}),
-            **translated(texts),
-        }
-
     columns = [column for column, _description in datasets.field_descriptions()]
+    # {column: {"title": …, "description": …, "title_en": …, …}}, each language's texts once.
+    texts = {column: {} for column in columns}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            titles, descriptions = dict(datasets.field_titles()), datasets.field_descriptions()
+            suffix = "" if code == settings.LANGUAGE_CODE else f"_{code}"
+            for column, description in descriptions:
+                texts[column][f"title{suffix}"] = str(titles[column])
+                texts[column][f"description{suffix}"] = str(description)
     return {
-        "fields": [field(column) for column in columns],
+        "fields": [
+            {
+                "name": column,
+                **datasets.COLUMN_TYPES.get(column, {"type": "string"}),
+                **texts[column],
+            }
+            for column in columns
+        ],
         "primaryKey": ["slug"],
         # An empty cell is a value missing: a network without a founding year, say.
         "missingValues": [""],

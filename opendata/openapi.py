@@ -250,6 +250,7 @@ def description(request):
             "networks": {"type": "array", "items": {"$ref": "#/components/schemas/Network"}},
         },
     }
+    office = contact(request)
     return {
         "openapi": "3.0.3",
         "info": {
@@ -263,9 +264,9 @@ def description(request):
             ),
             "version": API_VERSION,
             "x-api-id": API_ID,
-            "contact": contact(request),
+            "contact": office,
             "license": {"name": "CC BY 4.0", "url": datasets.LICENCE_URL},
-            "termsOfService": contact(request)["url"],
+            "termsOfService": office["url"],
         },
         "servers": [
             {"url": request.build_absolute_uri("/").rstrip("/"), "description": settings.CITY_NAME}
