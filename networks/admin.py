@@ -10,6 +10,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +47,11 @@ admin.site.index_title = _("International relations office")
 # The list of every model beside each page takes 300 px: without it, lists and forms fit a
 # 1280 px screen (the breadcrumbs and the home page still lead everywhere).
 admin.site.enable_nav_sidebar = False
+
+
+def short_datetime(value):
+    """Return `value` as the admin writes a date and time in its language: "05/01/2027 10:00"."""
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
 def in_every_language(*fields):
@@ -162,6 +169,24 @@ class LinkCheckFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ScheduleFilter(admin.SimpleListFilter):
+    """The published networks with a date to come on the site, or to leave it."""
+
+    title = _("schedule")
+    parameter_name = "schedule"
+
+    def lookups(self, request, model_admin):
+        return [("publish", _("To be published at a date")), ("withdraw", _("To be withdrawn"))]
+
+    def queryset(self, request, queryset):
+        published = queryset.filter(status=Network.Status.PUBLISHED)
+        if self.value() == "publish":
+            return published.filter(publish_at__gt=timezone.now())
+        if self.value() == "withdraw":
+            return published.filter(unpublish_at__gt=timezone.now())
+        return queryset
+
+
 class MembershipInline(UnixNewlinesMixin, TranslationStackedInline):
     model = Membership
     formset = MembershipInlineFormSet
@@ -209,7 +234,7 @@ class NetworkAdmin(
         "theme_list",
         "joined_year",
         "scope",
-        "status",
+        "publication",
         "missing_translations",
         "links",
     ]
@@ -217,6 +242,7 @@ class NetworkAdmin(
     change_list_template = "admin/networks/network/change_list.html"  # a link to the bin
     list_filter = [
         "status",
+        ScheduleFilter,
         "scope",
         "themes",
         JoinedDecadeFilter,
@@ -243,7 +269,8 @@ class NetworkAdmin(
         **KEEP_CHOSEN_FILES,
     }
     fieldsets = [
-        (None, {"fields": ["name", "slug", "acronym", "status"]}),
+        (None, {"fields": ["name", "slug", "acronym"]}),
+        (_("Publication"), {"fields": ["status", "publish_at", "unpublish_at"]}),
         (_("Presentation"), {"fields": ["summary", "description", "logo", "website", "themes"]}),
         (
             _("About the network"),
@@ -503,7 +530,7 @@ class NetworkAdmin(
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.has_perm("networks.publish_network"):
-            readonly.append("status")
+            readonly += ["status", "publish_at", "unpublish_at"]  # scheduling is publishing
         return readonly
 
     def has_delete_permission(self, request, obj=None):
@@ -714,6 +741,15 @@ class NetworkAdmin(
             % {"count": changed},
             messages.SUCCESS if changed else messages.WARNING,
         )
+
+    @admin.display(description=_("status"), ordering="status")
+    def publication(self, network):
+        """The status, and the dates to come when the network is to come on or leave the site."""
+        if network.is_scheduled:
+            return _("Published from %(date)s") % {"date": short_datetime(network.publish_at)}
+        if network.is_published and network.unpublish_at:
+            return _("Published until %(date)s") % {"date": short_datetime(network.unpublish_at)}
+        return network.get_status_display()
 
     @admin.display(description=_("missing translations"))
     def missing_translations(self, network):

@@ -26,7 +26,8 @@ logger = logging.getLogger(__name__)
 FAILURE_LOG_SECONDS = 60
 last_failure_logged = None
 
-VERSION_KEY = "content-version"
+# (version, until): the version, and when it moves by itself (a scheduled date), or None.
+VERSION_KEY = "content-version:2"
 # Headers a cached page is served with again; the others belong to one response.
 KEPT_HEADERS = [
     "Content-Type",
@@ -56,12 +57,23 @@ def cache_failed():
 
 
 def content_version():
-    """Return the current content version, from the cache or else from the database."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = f"{ContentVersion.current().timestamp():.6f}"
-        cache.set(VERSION_KEY, version, None)
-    return version
+    """
+    Return the current content version, from the cache or else from the database. The cache
+    keeps it until the next scheduled publication or withdrawal, when it moves by itself: every
+    worker then reads the new one, and no page built before is served after.
+    """
+    entry = cache.get(VERSION_KEY)
+    if entry is None or (entry[1] is not None and time.time() >= entry[1]):
+        entry = cache_version(*ContentVersion.state())
+    return entry[0]
+
+
+def cache_version(changed_at, next_change):
+    """Keep the content version in the cache until `next_change` (None: until changed)."""
+    until = next_change.timestamp() if next_change else None
+    entry = (f"{changed_at.timestamp():.6f}", until)
+    cache.set(VERSION_KEY, entry, None if until is None else max(1, until - time.time()))
+    return entry
 
 
 def content_changed():
@@ -73,11 +85,11 @@ def content_changed():
     ContentVersion.objects.update_or_create(
         pk=ContentVersion.SINGLETON_PK, defaults={"changed_at": changed_at}
     )
-    version = f"{changed_at.timestamp():.6f}"
 
     def publish():
+        state = ContentVersion.state()
         try:
-            cache.set(VERSION_KEY, version, None)
+            cache_version(*state)
         except Exception:
             logger.exception("Could not move the content version in the cache")
 

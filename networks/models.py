@@ -13,7 +13,15 @@ from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
+from django.db.models import (
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +43,7 @@ from .validators import validate_logo, validate_pdf
 FIRST_YEAR = 1850
 LAST_YEAR = 2100
 YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+WITHDRAW_BEFORE_PUBLISH_MESSAGE = _("Withdraw the network after the date it is published from.")
 # Digits, spaces, dots, dashes and slashes as people write them, and + before a country code.
 PHONE_VALIDATOR = RegexValidator(
     r"^\+?[0-9][0-9 ./-]{4,}[0-9]$",
@@ -131,10 +140,26 @@ def sort_name(language):
     return Lower(name)
 
 
+def on_line(now, prefix=""):
+    """
+    Return the condition: a network (at `prefix`) is on the site at `now`, published and within
+    its dates, whether or not `manage.py publish_scheduled` has run since they came.
+    """
+    return Q(
+        Q(**{f"{prefix}publish_at__isnull": True}) | Q(**{f"{prefix}publish_at__lte": now}),
+        Q(**{f"{prefix}unpublish_at__isnull": True}) | Q(**{f"{prefix}unpublish_at__gt": now}),
+        **{f"{prefix}status": NetworkStatus.PUBLISHED},
+    )
+
+
 class NetworkQuerySet(models.QuerySet):
     def published(self):
-        """Return the networks visible to the public."""
-        return self.filter(status=Network.Status.PUBLISHED)
+        """Return the networks visible to the public now."""
+        return self.filter(on_line(timezone.now()))
+
+    def scheduled(self):
+        """Return the networks published for a date to come."""
+        return self.filter(status=Network.Status.PUBLISHED, publish_at__gt=timezone.now())
 
     def with_themes(self):
         return self.prefetch_related("themes")
@@ -262,6 +287,26 @@ class Network(models.Model):
     first_published_at = models.DateTimeField(
         _("first published"), null=True, blank=True, editable=False
     )
+    # A published network is on the site between these dates (on_line()); publish_scheduled
+    # records each in the history when it comes.
+    publish_at = models.DateTimeField(
+        _("publish from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty to publish at once. A published network appears on the site at this "
+            "date and time."
+        ),
+    )
+    unpublish_at = models.DateTimeField(
+        _("withdraw on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty to keep it on the site. At this date and time the network leaves the "
+            "site and goes back to draft."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -293,6 +338,16 @@ class Network(models.Model):
                 condition=Q(status=NetworkStatus.PUBLISHED),
                 name="networks_network_published",
             ),
+            # The content version reads the latest date come and the next to come
+            # (ContentVersion.current()) on every page: a few rows have them.
+            *(
+                models.Index(
+                    fields=[field],
+                    condition=Q(**{f"{field}__isnull": False}),
+                    name=f"networks_network_{field}",
+                )
+                for field in ("publish_at", "unpublish_at")
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -313,6 +368,13 @@ class Network(models.Model):
                 name="%(app_label)s_%(class)s_slug_not_empty",
                 violation_error_message=_("Give the network a slug."),
             ),
+            models.CheckConstraint(
+                condition=Q(publish_at__isnull=True)
+                | Q(unpublish_at__isnull=True)
+                | Q(unpublish_at__gt=F("publish_at")),
+                name="%(app_label)s_%(class)s_withdrawn_after_published",
+                violation_error_message=WITHDRAW_BEFORE_PUBLISH_MESSAGE,
+            ),
         ]
 
     def __str__(self):
@@ -322,7 +384,8 @@ class Network(models.Model):
         if self.logo and not self.logo._committed:
             self.logo = reencoded_logo(self.logo)  # a new upload: store its pixels only
         if self.is_published and self.first_published_at is None:
-            self.first_published_at = timezone.now()
+            # A network scheduled for later is first public then.
+            self.first_published_at = max(timezone.now(), self.publish_at or timezone.now())
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "first_published_at"}
         super().save(*args, **kwargs)
@@ -340,10 +403,34 @@ class Network(models.Model):
             raise ValidationError(
                 {"key_facts_date": _("Give the key facts this date refers to, or clear the date.")}
             )
+        if self.publish_at and self.unpublish_at and self.unpublish_at <= self.publish_at:
+            raise ValidationError({"unpublish_at": WITHDRAW_BEFORE_PUBLISH_MESSAGE})
+        if self.is_published and self.unpublish_at and self.unpublish_at <= timezone.now():
+            raise ValidationError(
+                {"unpublish_at": _("This date has passed: clear it, or choose one to come.")}
+            )
 
     @property
     def is_published(self):
+        """Published by the office: on the site now, or from its `publish_at` (is_on_line)."""
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_on_line(self):
+        """On the site now: published, and within its dates."""
+        now = timezone.now()
+        return (
+            self.is_published
+            and (self.publish_at is None or self.publish_at <= now)
+            and (self.unpublish_at is None or self.unpublish_at > now)
+        )
+
+    @property
+    def is_scheduled(self):
+        """Published for a date to come."""
+        return (
+            self.is_published and self.publish_at is not None and self.publish_at > timezone.now()
+        )
 
     @property
     def was_ever_published(self):
@@ -643,9 +730,47 @@ class ContentVersion(models.Model):
 
     @classmethod
     def current(cls):
-        """Return when the content last changed (now, if it never has: nothing to compare)."""
-        version = cls.objects.filter(pk=cls.SINGLETON_PK).values_list("changed_at", flat=True)
-        return version.first() or timezone.now()
+        """
+        Return when the content last changed (now, if it never has: nothing to compare): the
+        last edit, or the last date a published network came on or left the site, whether or
+        not publish_scheduled has run since.
+        """
+        return cls.state()[0]
+
+    @classmethod
+    def state(cls):
+        """Return current(), and when a published network next comes on or leaves the site."""
+        now = timezone.now()
+        dates = {
+            f"{direction}_{field}": scheduled_date(field, now, direction)
+            for field in ("publish_at", "unpublish_at")
+            for direction in ("last", "next")
+        }
+        version = cls.objects.filter(pk=cls.SINGLETON_PK)
+        subqueries = {name: Subquery(date) for name, date in dates.items()}
+        found = version.values("changed_at", **subqueries).first()
+        if found is None:  # never changed: a database just made
+            found = {name: next(iter(date), None) for name, date in dates.items()}
+        last = [found.get("changed_at"), found["last_publish_at"], found["last_unpublish_at"]]
+        following = [found["next_publish_at"], found["next_unpublish_at"]]
+        return (
+            max([date for date in last if date is not None], default=now),
+            min([date for date in following if date is not None], default=None),
+        )
+
+
+def scheduled_date(field, now, direction):
+    """
+    Return the latest `field` (publish_at, unpublish_at) of a published network up to `now`
+    (direction "last"), or the earliest after it ("next"), as a query of one value at most that
+    reads the field's index.
+    """
+    published = Network.objects.filter(status=Network.Status.PUBLISHED)
+    if direction == "last":
+        dates = published.filter(**{f"{field}__lte": now}).order_by(f"-{field}")
+    else:
+        dates = published.filter(**{f"{field}__gt": now}).order_by(field)
+    return dates.values_list(field, flat=True)[:1]
 
 
 class LinkCheck(models.Model):

@@ -9,13 +9,13 @@ to its width. The template only writes them out; no script draws anything.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from .models import Network, NetworksPage, Theme
+from .models import Network, NetworksPage, Theme, on_line
 
 # The year Modena joined its first network: the chart of joinings starts there.
 FIRST_YEAR = 1996
@@ -189,7 +189,7 @@ def scopes_chart(published):
 
 
 def themes_chart():
-    published = Q(networks__status=Network.Status.PUBLISHED)
+    published = on_line(timezone.now(), prefix="networks__")
     themes = Theme.objects.annotate(network_count=Count("networks", filter=published))
     return bar_chart(
         Chart(

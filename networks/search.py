@@ -294,8 +294,10 @@ def ranked(queryset, query, language):
 
 
 def unmatched(query, language):
-    """Return the words of `query` that no document in `language` has."""
-    documents = SearchDocument.objects.filter(language=language)
+    """Return the words of `query` that no published network has in `language`."""
+    documents = SearchDocument.objects.filter(
+        language=language, network__in=Network.objects.published()
+    )
     conditions = Words(documents.db, [language])
     return [
         word
@@ -305,9 +307,12 @@ def unmatched(query, language):
 
 
 def vocabulary(language):
-    """Return the words of the documents in `language`, the most frequent first."""
+    """Return the words of the published networks in `language`, the most frequent first."""
     counts = Counter()
-    for fields in SearchDocument.objects.filter(language=language).values_list(*FIELDS):
+    documents = SearchDocument.objects.filter(
+        language=language, network__in=Network.objects.published()
+    )
+    for fields in documents.values_list(*FIELDS):
         for text in fields:
             counts.update(token for token in text.split() if not token.startswith(STEM_MARK))
     return [word for word, _count in counts.most_common()]

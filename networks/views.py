@@ -119,7 +119,7 @@ def document_file(request, name):
     Always as a PDF (its content was checked on upload), under a name made from its title.
     """
     document = get_object_or_404(Document.objects.select_related("network"), file=name)
-    public = document.is_public and document.network.is_published
+    public = document.is_public and document.network.is_on_line
     if not public and not is_staff_with(request, "networks.view_document"):
         raise Http404
     try:
@@ -174,7 +174,7 @@ class NetworkDetailView(DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        if not self.object.is_published:
+        if not self.object.is_on_line:
             add_never_cache_headers(response)  # a preview: for this staff member only
         return response
 
