@@ -136,7 +136,11 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # With REVIEW_REQUIRED off, editors publish as administrators do.
+    "networks.review.EditorsPublishWithoutReview",
 ]
+# The four-eyes rule: editors send networks for review, administrators publish them.
+REVIEW_REQUIRED = env_bool("DJANGO_REVIEW_REQUIRED", True)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -284,6 +288,25 @@ CACHES["default"]["KEY_PREFIX"] = RELEASE
 # Public pages for anonymous visitors stay cached this many seconds at most (0: no page cache);
 # any change to the content shows at once all the same.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+
+
+# E-mail: review steps to the other role. SMTP as the environment says; in DEBUG (make run) the
+# messages are printed on the console; the tests keep them in memory.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "reti-internazionali@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 
 # Logs: one line per event on standard error, with the request's id; errors with their traceback.

@@ -24,9 +24,10 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import cache as page_cache
-from . import history, linkcheck, search
+from . import history, linkcheck, review, search
 from .admin_i18n import ItalianAdminMixin
 from .admin_import import NetworkImportExportMixin
+from .admin_review import ReviewAdminMixin
 from .forms import (
     DocumentInlineFormSet,
     KeyFactsDateForm,
@@ -47,6 +48,9 @@ admin.site.index_title = _("International relations office")
 # The list of every model beside each page takes 300 px: without it, lists and forms fit a
 # 1280 px screen (the breadcrumbs and the home page still lead everywhere).
 admin.site.enable_nav_sidebar = False
+
+
+SCHEDULE_FIELDS = ["publish_at", "unpublish_at"]
 
 
 def short_datetime(value):
@@ -225,7 +229,11 @@ REVERT_PERMISSIONS = [
 
 @admin.register(Network)
 class NetworkAdmin(
-    ItalianAdminMixin, NetworkImportExportMixin, HistoryAdmin, TabbedTranslationAdmin
+    ItalianAdminMixin,
+    NetworkImportExportMixin,
+    ReviewAdminMixin,
+    HistoryAdmin,
+    TabbedTranslationAdmin,
 ):
     list_display = [
         "logo_thumbnail",
@@ -250,6 +258,7 @@ class NetworkAdmin(
         LinkCheckFilter,
     ]
     actions = [
+        "submit_for_review",
         "publish",
         "unpublish",
         "add_theme",
@@ -311,6 +320,13 @@ class NetworkAdmin(
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if not self.has_publish_permission(request):
+            # Dates those who may not publish cannot set: shown only when set.
+            unset = {name for name in SCHEDULE_FIELDS if not getattr(obj, name, None)}
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f not in unset]})
+                for name, options in fieldsets
+            ]
         if request.method == "POST" and self.names_taken(request, obj):
             # Offered only when the name sent is another network's (NetworkAdminForm).
             fieldsets = [*fieldsets, (_("Same name"), {"fields": ["confirm_same_name"]})]
@@ -530,7 +546,7 @@ class NetworkAdmin(
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.has_perm("networks.publish_network"):
-            readonly += ["status", "publish_at", "unpublish_at"]  # scheduling is publishing
+            readonly += ["status", *SCHEDULE_FIELDS]  # scheduling is publishing
         return readonly
 
     def has_delete_permission(self, request, obj=None):
@@ -563,8 +579,9 @@ class NetworkAdmin(
         # log follow the change as they do for an edit.
         changed = [network for network in queryset if network.status != status]
         for network in changed:
-            network.status = status
+            before, network.status = network.status, status
             network.save(update_fields=["status", "updated_at"])
+            review.record(network, before, request)
             # The admin's history translates the field name when it shows the entry.
             self.log_change(request, network, [{"changed": {"fields": ["status"]}}])
         self.message_user(

@@ -117,3 +117,12 @@ class KeyFactsDateForm(forms.Form):
 
 class LeftYearForm(forms.Form):
     left_year = forms.IntegerField(label=_("Year left"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+
+
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What to change"),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        max_length=2000,
+        help_text=_("The editor who sent the network reads it on the network's page."),
+    )

@@ -184,19 +184,24 @@ def revert(record, user, can_publish):
     Bring the network back to the version `record`, with its themes, memberships, documents and
     logo, as one new version; return the network and notes on what could not come back.
 
-    Without `can_publish`, the network keeps the state it has now (a deleted one comes back as a
-    draft): going back to a published version does not publish it.
+    Without `can_publish`, the network keeps the state and the publishing dates it has now (a
+    deleted one comes back as a draft without dates): going back to a published version does
+    not publish it.
     """
     version = Version.of(record)
     notes = []
     with transaction.atomic():
         live = Network.objects.filter(pk=record.id).first()
         network = live or Network(pk=record.id)
-        current_status = network.status if live else Network.Status.DRAFT
+        publishing = ("status", "publish_at", "unpublish_at")
+        current = {name: getattr(network, name) if live else None for name in publishing}
+        current["status"] = current["status"] or Network.Status.DRAFT
         for attname, value in tracked_values(record).items():
             setattr(network, attname, value)
-        if not can_publish and network.status != current_status:
-            network.status = current_status
+        changed = [name for name in publishing if getattr(network, name) != current[name]]
+        if not can_publish and changed:
+            for name in publishing:
+                setattr(network, name, current[name])
             notes.append(_("Its state was not changed: that takes the permission to publish."))
         if network.logo and not file_exists(network.logo):
             network.logo = ""

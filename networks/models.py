@@ -216,6 +216,8 @@ class NetworkScope(models.TextChoices):
 
 class NetworkStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    # Sent by an editor to those who may publish (networks.review).
+    REVIEW = "review", _("In review")
     PUBLISHED = "published", _("Published")
 
 
@@ -815,6 +817,38 @@ LINK_ERRORS = {
     "name not found": _("server name not found"),
     "connection refused": _("connection refused"),
 }
+
+
+class ReviewStep(models.Model):
+    """A step of a network's review before publishing (networks.review): who, when, what."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("sent for review")
+        PUBLISHED = "published", _("published")
+        SENT_BACK = "sent_back", _("sent back")
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="review_steps", verbose_name=_("network")
+    )
+    action = models.CharField(_("step"), max_length=20, choices=Action)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+
+    def __str__(self):
+        return f"{self.network}: {self.get_action_display()}"
 
 
 def describe_error(error):

@@ -69,6 +69,7 @@ from .models import (
     Network,
     Theme,
 )
+from .review import may_publish
 from .search import index_networks
 from .signals import muted
 
@@ -633,6 +634,13 @@ class NetworkResource(resources.ModelResource):
                     self.import_field(column, instance, row, **kwargs)
             except ValueError as error:
                 errors[column.column_name] = str(error)
+        user = kwargs.get("user")
+        state_before = instance.import_before.get("status", instance.status)
+        if user is not None and instance.status != state_before and not may_publish(user):
+            errors["status"] = _(
+                "Only those who may publish change a network's state: leave “%(state)s”, and "
+                "send the network for review from the admin."
+            ) % {"state": Network.Status(state_before).label}
         if errors:
             raise ValidationError(errors)
 

@@ -8,9 +8,11 @@ EDITORS = "Redattori"
 ADMINISTRATORS = "Amministratori"
 
 # (app label, model) -> the actions editors have. Deleting a *published* network takes the
-# extra permission networks.delete_published_network, which only administrators hold.
+# extra permission networks.delete_published_network, which only administrators hold. Nor do
+# editors publish: they send networks for review (networks.review), unless the setting
+# REVIEW_REQUIRED is off, when networks.review.EditorsPublishWithoutReview lets them.
 EDITOR_PERMISSIONS = {
-    ("networks", "network"): ["view", "add", "change", "delete", "publish"],
+    ("networks", "network"): ["view", "add", "change", "delete"],
     ("networks", "theme"): ["view", "add", "change"],
     ("networks", "membership"): ["view", "add", "change", "delete"],
     ("networks", "document"): ["view", "add", "change", "delete"],

@@ -96,3 +96,11 @@ def editor_client(editor):
     client = Client()
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def administrator_client(administrator):
+    """A browser logged in to the admin as the administrator, who may publish."""
+    client = Client()
+    client.force_login(administrator)
+    return client

@@ -52,10 +52,10 @@ class TestPreview:
 
 
 class TestBulkPublishing:
-    def test_publish_and_unpublish_the_selected_networks(self, editor_client):
+    def test_publish_and_unpublish_the_selected_networks(self, administrator_client):
         drafts = [NetworkFactory(status=Network.Status.DRAFT) for _index in range(2)]
         other = NetworkFactory(status=Network.Status.DRAFT)
-        response = editor_client.post(
+        response = administrator_client.post(
             CHANGELIST,
             {"action": "publish", "_selected_action": [network.pk for network in drafts]},
             follow=True,
@@ -64,22 +64,26 @@ class TestBulkPublishing:
         assert Network.objects.published().count() == 2
         assert Network.objects.get(pk=other.pk).status == Network.Status.DRAFT
 
-        editor_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [drafts[0].pk]})
+        administrator_client.post(
+            CHANGELIST, {"action": "unpublish", "_selected_action": [drafts[0].pk]}
+        )
         assert Network.objects.published().count() == 1
 
-    def test_publishing_shows_on_the_site_at_once(self, client, editor_client):
+    def test_publishing_shows_on_the_site_at_once(self, client, administrator_client):
         draft = NetworkFactory(name_it="Rete nuova", status=Network.Status.DRAFT)
         assert "Rete nuova" not in client.get("/it/reti/").content.decode()
-        editor_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+        administrator_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
         assert "Rete nuova" in client.get("/it/reti/").content.decode()
 
-    def test_publishing_is_recorded_in_the_history(self, editor_client, editor):
+    def test_publishing_is_recorded_in_the_history(self, administrator_client, administrator):
         draft = NetworkFactory(status=Network.Status.DRAFT)
-        editor_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
-        history = editor_client.get(reverse("admin:networks_network_history", args=[draft.pk]))
+        administrator_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+        history = administrator_client.get(
+            reverse("admin:networks_network_history", args=[draft.pk])
+        )
         content = history.content.decode()
         assert re.search(r"Stato:.*Bozza.*Pubblicata", content, re.S)
-        assert editor.username in content
+        assert administrator.username in content
 
     def test_staff_without_the_publish_permission_do_not_get_the_actions(self, client, intern):
         client.force_login(intern)

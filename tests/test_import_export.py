@@ -441,12 +441,12 @@ def test_the_import_takes_off_exactly_the_apostrophe_the_export_puts_before_a_te
 
 @pytest.mark.parametrize("file_format", FORMATS, ids=["csv", "xlsx"])
 def test_export_then_import_into_an_emptied_database_gives_the_same_networks(
-    editor_client, networks, file_format
+    administrator_client, networks, file_format
 ):
     before = snapshot()
-    content = export(editor_client, file_format)
+    content = export(administrator_client, file_format)
     Network.objects.all().delete()
-    page = import_file(editor_client, content, file_format)
+    page = import_file(administrator_client, content, file_format)
     assert "Reti nuove: 3; modificate: 0; invariate: 0." in text_of(page)
     assert snapshot() == before
     assert Theme.objects.count() == 3
@@ -479,11 +479,11 @@ def test_reimporting_the_demo_content_changes_nothing(editor_client):
 
 
 def test_a_file_exported_before_with_technical_headings_and_codes_imports_the_same(
-    editor_client, networks
+    administrator_client, networks
 ):
     """Files written before the headings were in Italian: slugs, codes, `name_it` columns."""
     before = snapshot()
-    rows = read(export(editor_client, CSV), CSV)
+    rows = read(export(administrator_client, CSV), CSV)
     technical = renamed(rows, {heading: name for name, heading in H.items()})
     for row in technical:
         row["status"] = {"Pubblicata": "published", "Bozza": "draft"}[row["status"]]
@@ -492,20 +492,22 @@ def test_a_file_exported_before_with_technical_headings_and_codes_imports_the_sa
         )
     technical[0]["themes"] = "clima-ed-energia,giovani"
     Network.objects.all().delete()
-    import_file(editor_client, write(technical, CSV), CSV)
+    import_file(administrator_client, write(technical, CSV), CSV)
     assert snapshot() == before
 
 
-def test_english_headings_and_labels_are_read_too(editor_client, networks):
+def test_english_headings_and_labels_are_read_too(administrator_client, networks):
     before = snapshot()
     english = headings("en")
-    rows = renamed(read(export(editor_client, XLSX), XLSX), {H[name]: english[name] for name in H})
+    rows = renamed(
+        read(export(administrator_client, XLSX), XLSX), {H[name]: english[name] for name in H}
+    )
     assert "Name (IT)" in rows[0] and "Year joined" in rows[0]
     rows[0]["Status"] = "published"
     rows[0]["Themes"] = "climate, YOUTH"
     rows[0]["Scope"] = "European"
     Network.objects.all().delete()
-    import_file(editor_client, write(rows, XLSX), XLSX)
+    import_file(administrator_client, write(rows, XLSX), XLSX)
     assert snapshot() == before
 
 
@@ -519,10 +521,10 @@ class TestLineBreaks:
         network.save()
         return network
 
-    def test_csv_keeps_them_exactly(self, editor_client, network):
-        content = export(editor_client, CSV)
+    def test_csv_keeps_them_exactly(self, administrator_client, network):
+        content = export(administrator_client, CSV)
         Network.objects.all().delete()
-        import_file(editor_client, content, CSV)
+        import_file(administrator_client, content, CSV)
         assert Network.objects.get(slug=network.slug).description_it == network.description_it
 
     def test_xlsx_which_stores_only_lf_does_not_count_them_as_a_change(
@@ -588,8 +590,8 @@ def test_each_changed_network_gets_one_version_with_its_themes_as_saved(
     assert climate.memberships.get().history.first().history_user == editor
 
 
-def test_a_new_network_gets_its_first_version(editor_client, editor, networks):
-    rows = read(export(editor_client, CSV), CSV)
+def test_a_new_network_gets_its_first_version(administrator_client, administrator, networks):
+    rows = read(export(administrator_client, CSV), CSV)
     new = dict.fromkeys(rows[0], "")
     new.update(
         {
@@ -603,10 +605,10 @@ def test_a_new_network_gets_its_first_version(editor_client, editor, networks):
             "Anno di adesione": "2007",
         }
     )
-    import_file(editor_client, write([*rows, new], CSV), CSV)
+    import_file(administrator_client, write([*rows, new], CSV), CSV)
     network = Network.objects.get(slug="eurodesk")
     [record] = network.history.all()
-    assert (record.history_type, record.history_user) == ("+", editor)
+    assert (record.history_type, record.history_user) == ("+", administrator)
     assert [theme.slug for theme in Version.of(record).themes] == ["giovani"]
     assert network.first_published_at is not None
     [membership] = network.memberships.all()
@@ -1104,7 +1106,22 @@ def test_staff_who_may_not_see_memberships_cannot_export(client, networks):
     assert client.get(EXPORT_URL).status_code == 403
 
 
-def test_staff_who_may_not_publish_cannot_import(client, intern, networks):
-    client.force_login(intern)
+def test_staff_who_may_not_publish_import_but_change_no_state(editor_client, networks):
+    assert f"href='{IMPORT_URL}'" in editor_client.get(CHANGELIST_URL).content.decode()
+    rows = read(export(editor_client, CSV), CSV)
+    draft = next(row for row in rows if row["Stato"] == "Bozza")
+    draft["Stato"] = "Pubblicata"
+    draft["Sintesi (IT)"] = "Una sintesi nuova."
+    page = upload(editor_client, write(rows, CSV), CSV)
+    assert (
+        "Solo chi può pubblicare cambia lo stato di una rete: lascia «Bozza» e invia la rete in "
+        "revisione dall’amministrazione."
+    ) in text_of(page)
+    assert b'name="confirm"' not in page.content
+    assert not Network.objects.filter(summary_it="Una sintesi nuova.").exists()
+
+
+def test_staff_without_the_change_permission_cannot_import(client, viewer, networks):
+    client.force_login(viewer)
     assert f"href='{IMPORT_URL}'" not in client.get(CHANGELIST_URL).content.decode()
     assert client.get(IMPORT_URL).status_code == 403

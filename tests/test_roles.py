@@ -85,10 +85,17 @@ def test_permission_table(
     assert client.get(admin_url(objects[key], action)).status_code == expected, what
 
 
-def test_change_form_of_a_network_for_editors_offers_publishing(client, objects, editor):
+def test_change_form_of_a_draft_offers_editors_the_review_and_administrators_the_state(
+    client, objects, editor, administrator
+):
     client.force_login(editor)
-    response = client.get(admin_url(objects["draft"], "change"))
-    assert 'name="status"' in response.content.decode()
+    form = client.get(admin_url(objects["draft"], "change")).content.decode()
+    assert 'name="_submit_for_review"' in form
+    assert 'name="status"' not in form
+    client.force_login(administrator)
+    form = client.get(admin_url(objects["draft"], "change")).content.decode()
+    assert 'name="_submit_for_review"' not in form
+    assert 'name="status"' in form
 
 
 def test_staff_without_the_publish_permission_cannot_publish(client, objects, intern):

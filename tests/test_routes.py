@@ -101,9 +101,14 @@ TABLE = [
     ("networks: see, add, change", "see the list", "yes", "yes", "yes"),
     ("networks: see, add, change", "add a network", "yes", "yes", "no"),
     ("networks: see, add, change", "rename a network", "yes", "yes", "no"),
-    ("publish a network (its state)", "publish from the change form", "yes", "yes", "no"),
-    ("publish a network (its state)", "publish with the bulk action", "yes", "yes", "no"),
-    ("publish a network (its state)", "unpublish with the bulk action", "yes", "yes", "no"),
+    ("publish a network (its state)", "publish from the change form", "no", "yes", "no"),
+    ("publish a network (its state)", "publish with the bulk action", "no", "yes", "no"),
+    ("publish a network (its state)", "unpublish with the bulk action", "no", "yes", "no"),
+    ("publish a network (its state)", "publish a network in review", "no", "yes", "no"),
+    ("publish a network (its state)", "schedule a publication", "no", "yes", "no"),
+    ("send a network for review", "send a draft for review", "yes", "no", "no"),
+    ("send a network for review", "send drafts for review in bulk", "yes", "no", "no"),
+    ("send a network in review back, with a comment", "send back", "no", "yes", "no"),
     ("delete a draft network", "delete a draft", "yes", "yes", "no"),
     ("delete a draft network", "bulk delete a draft", "yes", "yes", "no"),
     ("delete a published network", "delete a published network", "no", "yes", "no"),
@@ -154,6 +159,24 @@ def attempt(client, route, networks):
     if route == "publish from the change form":
         change(client, draft, status="published")
         return state(draft)[1] == "published"
+    if route == "publish a network in review":
+        Network.objects.filter(pk=draft.pk).update(status=Network.Status.REVIEW)
+        change(client, draft, status="review", _publish="1")
+        return state(draft)[1] == "published"
+    if route == "schedule a publication":
+        change(client, published, publish_at_0="01/01/2100", publish_at_1="10:00")
+        return Network.objects.get(pk=published.pk).publish_at is not None
+    if route == "send a draft for review":
+        change(client, draft, _submit_for_review="1")
+        return state(draft)[1] == "review"
+    if route == "send drafts for review in bulk":
+        bulk(client, "submit_for_review", draft)
+        return state(draft)[1] == "review"
+    if route == "send back":
+        Network.objects.filter(pk=draft.pk).update(status=Network.Status.REVIEW)
+        url = reverse("admin:networks_network_send_back", args=[draft.pk])
+        client.post(url, {"comment": "Manca la sintesi in inglese."})
+        return state(draft)[1] == "draft"
     if route == "publish with the bulk action":
         bulk(client, "publish", draft)
         return state(draft)[1] == "published"

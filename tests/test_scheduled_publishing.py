@@ -265,3 +265,19 @@ def test_staff_preview_a_scheduled_network_with_its_date(client, administrator, 
     page = client.get(network.get_absolute_url()).content.decode()
     assert "Anteprima: questa rete è pubblicata dal 5 gennaio 2027, 10:00;" in page
     assert '<meta name="robots" content="noindex">' in page
+
+
+def test_going_back_to_a_version_keeps_the_dates_for_who_cannot_publish(
+    client, editor, clock, theme
+):
+    network = scheduled(theme, publish_at=LATER)
+    network.publish_at = None
+    network.save()  # on the site now
+    earlier = network.history.order_by("history_date").first()
+    assert earlier.publish_at == LATER
+    client.force_login(editor)
+    url = reverse("admin:networks_network_simple_history", args=[network.pk, earlier.history_id])
+    page = client.post(url, follow=True)
+    network.refresh_from_db()
+    assert network.publish_at is None and network.is_on_line
+    assert "Il suo stato non è cambiato: serve il permesso di pubblicare." in page.content.decode()
