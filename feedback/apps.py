@@ -7,3 +7,11 @@ class FeedbackConfig(AppConfig):
 
     name = "feedback"
     verbose_name = _("Page ratings")
+
+    def ready(self):
+        from networks import dashboard, digest
+
+        from . import dashboard as ratings
+
+        dashboard.register(ratings.panel)
+        digest.register(ratings.digest_section)

@@ -41,9 +41,10 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG 
 # Applications
 
 INSTALLED_APPS = [
-    # modeltranslation patches the admin, so it comes before django.contrib.admin.
+    # modeltranslation patches the admin, so it comes before django.contrib.admin (here with the
+    # office's dashboard as its home page).
     "modeltranslation",
-    "django.contrib.admin",
+    "networks.apps.OfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -141,6 +142,15 @@ AUTHENTICATION_BACKENDS = [
 ]
 # The four-eyes rule: editors send networks for review, administrators publish them.
 REVIEW_REQUIRED = env_bool("DJANGO_REVIEW_REQUIRED", True)
+# Key facts checked longer ago are listed on the admin's home page to be checked again.
+KEY_FACTS_MAX_AGE_MONTHS = int(os.environ.get("DJANGO_KEY_FACTS_MAX_AGE_MONTHS", "12"))
+# The weekly digest (manage.py send_digest) goes to the office's address; else to the contact
+# address of the networks page. Its links start with the site's address.
+OFFICE_EMAIL = os.environ.get("DJANGO_OFFICE_EMAIL", "")
+SITE_URL = os.environ.get(
+    "DJANGO_SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "",
+).rstrip("/")
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

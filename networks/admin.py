@@ -24,7 +24,7 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import cache as page_cache
-from . import history, linkcheck, review, search
+from . import dashboard, history, linkcheck, review, search
 from .admin_i18n import ItalianAdminMixin
 from .admin_import import NetworkImportExportMixin
 from .admin_review import ReviewAdminMixin
@@ -173,6 +173,29 @@ class LinkCheckFilter(admin.SimpleListFilter):
         return queryset
 
 
+class KeyFactsFilter(admin.SimpleListFilter):
+    """The networks whose key facts need checking again (the dashboard links here)."""
+
+    title = _("key facts")
+    parameter_name = "facts"
+
+    def lookups(self, request, model_admin):
+        return [
+            (
+                "stale",
+                _("Older than %(months)d months") % {"months": settings.KEY_FACTS_MAX_AGE_MONTHS},
+            ),
+            ("undated", _("Without a date")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "stale":
+            return dashboard.stale_facts(queryset)
+        if self.value() == "undated":
+            return dashboard.undated_facts(queryset)
+        return queryset
+
+
 class ScheduleFilter(admin.SimpleListFilter):
     """The published networks with a date to come on the site, or to leave it."""
 
@@ -255,6 +278,7 @@ class NetworkAdmin(
         "themes",
         JoinedDecadeFilter,
         MissingTranslationFilter,
+        KeyFactsFilter,
         LinkCheckFilter,
     ]
     actions = [
@@ -818,7 +842,11 @@ class MembershipAdmin(ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin):
         "contact_person",
         "annual_fee",
     ]
-    list_filter = [("left_year", admin.EmptyFieldListFilter), "network__scope"]
+    list_filter = [
+        ("left_year", admin.EmptyFieldListFilter),
+        ("council_resolution", admin.EmptyFieldListFilter),
+        "network__scope",
+    ]
     list_select_related = ["network"]
     search_fields = [
         "department",

@@ -59,6 +59,16 @@ class ReviewAdminMixin:
         if step is not None:
             self.message_user(request, step_message(step), messages.SUCCESS)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        """The entry of the admin's log says the state changed when a button changed it."""
+        message = super().construct_change_message(request, form, formsets, add)
+        network = form.instance
+        before = getattr(network, "status_before_save", None)
+        if before not in (None, network.status) and "status" not in form.changed_data:
+            # The log's field names are translated when shown, as for the bulk actions.
+            message.append({"changed": {"fields": ["status"]}})
+        return message
+
     @admin.action(description=_("Send the selected networks for review"), permissions=["submit"])
     def submit_for_review(self, request, queryset):
         drafts = [network for network in queryset if review.may_submit(request.user, network)]

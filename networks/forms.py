@@ -6,7 +6,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import FIRST_YEAR, LAST_YEAR, Network, Theme
+from .models import FIRST_YEAR, LAST_YEAR, Theme, same_names
 
 
 class MembershipInlineFormSet(BaseInlineFormSet):
@@ -39,18 +39,6 @@ class UnixNewlinesField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
-
-
-def same_names(network, names):
-    """Return {language: the other network with that name} for `names` ({language: name})."""
-    found = {}
-    for code, name in names.items():
-        if name:
-            field = build_localized_fieldname("name", code)
-            other = Network.objects.exclude(pk=network.pk).filter(**{f"{field}__iexact": name})
-            if other := other.first():
-                found[code] = other
-    return found
 
 
 class NetworkAdminForm(forms.ModelForm):

@@ -463,6 +463,18 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(left_year__isnull=True)
 
 
+def same_names(network, names):
+    """Return {language: the other network with that name} for `names` ({language: name})."""
+    found = {}
+    for code, name in names.items():
+        if name:
+            field = build_localized_fieldname("name", code)
+            other = Network.objects.exclude(pk=network.pk).filter(**{f"{field}__iexact": name})
+            if other := other.first():
+                found[code] = other
+    return found
+
+
 class Membership(models.Model):
     """
     Modena's membership of a network.
