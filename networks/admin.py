@@ -24,7 +24,7 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import cache as page_cache
-from . import dashboard, history, linkcheck, review, search
+from . import dashboard, history, linkcheck, publishing, review, search
 from .admin_i18n import ItalianAdminMixin
 from .admin_import import NetworkImportExportMixin
 from .admin_review import ReviewAdminMixin
@@ -354,7 +354,16 @@ class NetworkAdmin(
         if request.method == "POST" and self.names_taken(request, obj):
             # Offered only when the name sent is another network's (NetworkAdminForm).
             fieldsets = [*fieldsets, (_("Same name"), {"fields": ["confirm_same_name"]})]
+        if request.method == "POST" and self.publishes(request, obj):
+            # Offered only when the network lacks something (NetworkAdminForm).
+            fieldsets = [*fieldsets, (_("Before publishing"), {"fields": ["confirm_publish"]})]
         return fieldsets
+
+    def publishes(self, request, obj):
+        """Whether the form sent publishes the network (its state, or "Salva e pubblica")."""
+        if (obj is not None and obj.is_published) or not self.has_publish_permission(request):
+            return False
+        return request.POST.get("status") == Network.Status.PUBLISHED or "_publish" in request.POST
 
     def names_taken(self, request, obj):
         names = {
@@ -592,7 +601,24 @@ class NetworkAdmin(
 
     @admin.action(description=_("Publish the selected networks"), permissions=["publish"])
     def publish(self, request, queryset):
+        """Publish, once confirmed when some lack something (networks.publishing)."""
+        coming = queryset.exclude(status=Network.Status.PUBLISHED)
+        warned = [(network, publishing.saved_warnings(network)) for network in coming]
+        warned = [(network, found) for network, found in warned if found]
+        if warned and "confirm" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Publish the selected networks"),
+                "warned": warned,
+                "queryset": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(
+                request, "admin/networks/network/publish_confirmation.html", context
+            )
         self.change_status(request, queryset, Network.Status.PUBLISHED)
+        return None
 
     @admin.action(description=_("Unpublish the selected networks"), permissions=["publish"])
     def unpublish(self, request, queryset):

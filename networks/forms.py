@@ -1,12 +1,15 @@
+import copy
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, construct_instance
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import FIRST_YEAR, LAST_YEAR, Theme, same_names
+from . import publishing
+from .models import FIRST_YEAR, LAST_YEAR, Network, Theme, same_names
 
 
 class MembershipInlineFormSet(BaseInlineFormSet):
@@ -42,14 +45,22 @@ class UnixNewlinesField(forms.CharField):
 
 
 class NetworkAdminForm(forms.ModelForm):
-    """The network's form: a second network with a name already taken needs a confirmation."""
+    """
+    The network's form: a second network with a name already taken needs a confirmation, and so
+    does publishing a network that lacks something (networks.publishing).
+    """
 
     confirm_same_name = forms.BooleanField(
         label=_("Yes, it is another network with the same name"), required=False
     )
+    confirm_publish = forms.BooleanField(label=_("Yes, publish it all the same"), required=False)
 
     def clean(self):
         cleaned_data = super().clean()
+        if self.publishes() and not cleaned_data.get("confirm_publish"):
+            found = self.publishing_warnings()
+            if found:
+                self.add_error(None, [_("Before publishing, check:"), *found, CONFIRM_PUBLISH])
         if cleaned_data.get("confirm_same_name"):
             return cleaned_data
         names = {
@@ -66,6 +77,35 @@ class NetworkAdminForm(forms.ModelForm):
                 % {"other": other},
             )
         return cleaned_data
+
+    def publishes(self):
+        """Whether this save puts the network on the site: by its state, or "Salva e pubblica"."""
+        if "status" not in self.fields or self.instance.status == Network.Status.PUBLISHED:
+            return False  # who may not publish, or a network already published
+        chosen = self.cleaned_data.get("status")
+        return chosen == Network.Status.PUBLISHED or "_publish" in self.data
+
+    def publishing_warnings(self):
+        """publishing.warnings() of the network as this form and its inlines send it."""
+        network = construct_instance(self, copy.copy(self.instance))
+        memberships = publishing.submitted_rows(self.data, self.files, "memberships")
+        documents = publishing.submitted_rows(self.data, self.files, "documents")
+        return publishing.warnings(
+            network,
+            themes=self.cleaned_data.get("themes"),
+            active_membership=any(
+                row.get("joined_year") and not row.get("left_year") for row in memberships
+            ),
+            public_document=any(
+                row.get("is_public") and (row.get("id") or row.get("file")) for row in documents
+            ),
+        )
+
+
+CONFIRM_PUBLISH = _(
+    "To publish it all the same, tick “Yes, publish it all the same” at the end of the form and "
+    "save again."
+)
 
 
 class DocumentInlineFormSet(BaseInlineFormSet):

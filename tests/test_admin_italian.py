@@ -475,7 +475,11 @@ def test_history_shows_changes_in_words(admin_client):
     admin_client.post(
         change_link(network),
         italian_form_data(
-            network, status=Network.Status.PUBLISHED, themes=[youth.pk, peace.pk], acronym="ED"
+            network,
+            status=Network.Status.PUBLISHED,
+            themes=[youth.pk, peace.pk],
+            acronym="ED",
+            confirm_publish="on",  # it lacks a membership and a document
         ),
     )
     response = admin_client.get(reverse("admin:networks_network_history", args=[network.pk]))

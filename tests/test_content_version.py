@@ -50,7 +50,11 @@ def test_a_bulk_action_over_several_networks_moves_it_once(admin_client, touches
     touches.reset_mock()
     admin_client.post(
         reverse("admin:networks_network_changelist"),
-        {"action": "publish", "_selected_action": [network.pk for network in drafts]},
+        {
+            "action": "publish",
+            "_selected_action": [network.pk for network in drafts],
+            "confirm": "1",
+        },
     )
     assert Network.objects.published().count() == 3
     assert touches.call_count == 1

@@ -57,7 +57,7 @@ class TestBulkPublishing:
         other = NetworkFactory(status=Network.Status.DRAFT)
         response = administrator_client.post(
             CHANGELIST,
-            {"action": "publish", "_selected_action": [network.pk for network in drafts]},
+            {"action": "publish", "_selected_action": [n.pk for n in drafts], "confirm": "1"},
             follow=True,
         )
         assert "2 reti sono ora “Pubblicata”." in response.content.decode()
@@ -72,12 +72,16 @@ class TestBulkPublishing:
     def test_publishing_shows_on_the_site_at_once(self, client, administrator_client):
         draft = NetworkFactory(name_it="Rete nuova", status=Network.Status.DRAFT)
         assert "Rete nuova" not in client.get("/it/reti/").content.decode()
-        administrator_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+        administrator_client.post(
+            CHANGELIST, {"action": "publish", "_selected_action": [draft.pk], "confirm": "1"}
+        )
         assert "Rete nuova" in client.get("/it/reti/").content.decode()
 
     def test_publishing_is_recorded_in_the_history(self, administrator_client, administrator):
         draft = NetworkFactory(status=Network.Status.DRAFT)
-        administrator_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+        administrator_client.post(
+            CHANGELIST, {"action": "publish", "_selected_action": [draft.pk], "confirm": "1"}
+        )
         history = administrator_client.get(
             reverse("admin:networks_network_history", args=[draft.pk])
         )

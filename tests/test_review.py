@@ -97,7 +97,7 @@ def test_an_administrator_publishes_it_and_the_editor_is_told(
     mailoutbox.clear()
     client.force_login(administrator)
     with django_capture_on_commit_callbacks(execute=True):
-        page = post_change(client, draft, status="review", _publish="1")
+        page = post_change(client, draft, status="review", _publish="1", confirm_publish="on")
     assert status(draft) == Network.Status.PUBLISHED
     assert "«Eurodesk» è pubblicata" in page.content.decode()
     [mail] = mailoutbox
@@ -116,8 +116,9 @@ def test_publishing_with_the_state_or_the_bulk_action_is_a_step_too(
     mailoutbox.clear()
     client.force_login(administrator)
     with django_capture_on_commit_callbacks(execute=True):
-        post_change(client, draft, status="published")
-        client.post(CHANGELIST, {"action": "publish", "_selected_action": [other.pk]})
+        post_change(client, draft, status="published", confirm_publish="on")
+        bulk = {"action": "publish", "_selected_action": [other.pk], "confirm": "1"}
+        client.post(CHANGELIST, bulk)
     assert {status(draft), status(other)} == {Network.Status.PUBLISHED}
     assert sorted(mail.subject for mail in mailoutbox) == [
         "Pubblicata: Energy Cities",
@@ -172,8 +173,8 @@ def test_editors_publish_by_no_route(client, people, draft):
     editor, _administrator = people
     Network.objects.filter(pk=draft.pk).update(status=Network.Status.REVIEW)
     client.force_login(editor)
-    post_change(client, draft, status="published", _publish="1")
-    client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+    post_change(client, draft, status="published", _publish="1", confirm_publish="on")
+    client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk], "confirm": "1"})
     assert client.post(send_back_url(draft), {"comment": "Ok"}).status_code == 404
     assert status(draft) == Network.Status.REVIEW
     assert 'name="_publish"' not in client.get(change_url(draft)).content.decode()
@@ -207,7 +208,7 @@ def test_without_the_rule_editors_publish_alone(client, people, draft, settings)
     settings.REVIEW_REQUIRED = False
     client.force_login(people[0])
     assert 'name="_submit_for_review"' not in client.get(change_url(draft)).content.decode()
-    post_change(client, draft, status="published")
+    post_change(client, draft, status="published", confirm_publish="on")
     assert status(draft) == Network.Status.PUBLISHED
 
 

@@ -71,7 +71,12 @@ def state(network):
 def bulk(client, action, *networks):
     return client.post(
         reverse(CHANGELIST),
-        {"action": action, "_selected_action": [network.pk for network in networks], "post": "yes"},
+        {
+            "action": action,
+            "_selected_action": [network.pk for network in networks],
+            "post": "yes",  # the delete action's confirmation
+            "confirm": "1",  # the publish action's
+        },
     )
 
 
@@ -157,11 +162,11 @@ def attempt(client, route, networks):
         change(client, published, name_it="Nuovo nome")
         return state(published)[0] == "Nuovo nome"
     if route == "publish from the change form":
-        change(client, draft, status="published")
+        change(client, draft, status="published", confirm_publish="on")
         return state(draft)[1] == "published"
     if route == "publish a network in review":
         Network.objects.filter(pk=draft.pk).update(status=Network.Status.REVIEW)
-        change(client, draft, status="review", _publish="1")
+        change(client, draft, status="review", _publish="1", confirm_publish="on")
         return state(draft)[1] == "published"
     if route == "schedule a publication":
         change(client, published, publish_at_0="01/01/2100", publish_at_1="10:00")
