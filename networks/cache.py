@@ -5,6 +5,7 @@ A cache that fails (Redis down) is not an outage: every call here falls back to 
 page as if nothing were cached.
 """
 
+import datetime
 import functools
 import hashlib
 import logging
@@ -99,13 +100,27 @@ def content_changed():
     transaction.on_commit(publish)
 
 
+def version_or_none():
+    """Return content_version(), or None when the cache fails (the database then answers)."""
+    try:
+        return content_version()
+    except Exception:
+        cache_failed()
+        return None
+
+
 def content_etag(request, *args, **kwargs):
-    # The release too: a deploy may change what the same content is written as.
-    return f"{settings.RELEASE[:12]}-{ContentVersion.current().timestamp():.6f}"
+    # The release too: a deploy may change what the same content is written as. From the cache:
+    # ContentVersion.state() compiles four subqueries, 2 ms a request that the cache saves.
+    version = version_or_none() or f"{ContentVersion.current().timestamp():.6f}"
+    return f"{settings.RELEASE[:12]}-{version}"
 
 
 def content_last_modified(request, *args, **kwargs):
-    return ContentVersion.current()
+    version = version_or_none()
+    if version is None:
+        return ContentVersion.current()
+    return datetime.datetime.fromtimestamp(float(version), tz=datetime.UTC)
 
 
 # ETag and Last-Modified from the content version: a client that has the current data gets a
