@@ -27,7 +27,7 @@ from . import cache as page_cache
 from . import dashboard, history, linkcheck, publishing, review, search
 from .admin_i18n import ItalianAdminMixin
 from .admin_import import NetworkImportExportMixin
-from .admin_review import ReviewAdminMixin
+from .admin_review import PendingChangeFilter, ReviewAdminMixin
 from .forms import (
     DocumentInlineFormSet,
     KeyFactsDateForm,
@@ -273,6 +273,7 @@ class NetworkAdmin(
     change_list_template = "admin/networks/network/change_list.html"  # a link to the bin
     list_filter = [
         "status",
+        PendingChangeFilter,
         ScheduleFilter,
         "scope",
         "themes",
@@ -377,6 +378,8 @@ class NetworkAdmin(
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
+        if getattr(form.instance, "change_held", False):
+            return  # kept for approval (ReviewAdminMixin): nothing written, no version
         super().save_related(request, form, formsets, change)
         write_version(form.instance, created=not change)
 
@@ -505,6 +508,8 @@ class NetworkAdmin(
         """Going back to a version changes the network, its memberships and its documents."""
         if network is None:  # deleted: going back recreates it
             return self.has_add_permission(request) and request.user.has_perms(REVERT_PERMISSIONS)
+        if review.holds_changes(request.user, network):
+            return False  # a published network changes through review: its form
         return self.has_change_permission(request, network) and request.user.has_perms(
             REVERT_PERMISSIONS
         )
@@ -652,8 +657,9 @@ class NetworkAdmin(
     def bulk_edit(self, request, queryset, form_class, title, apply):
         form = form_class(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
+            networks = self.changeable(request, queryset)
             with transaction.atomic():
-                apply(request, list(queryset), **form.cleaned_data)
+                apply(request, networks, **form.cleaned_data)
             return None  # back to the list, the message shown
         context = {
             **self.admin_site.each_context(request),
@@ -666,6 +672,30 @@ class NetworkAdmin(
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/networks/network/bulk_edit.html", context)
+
+    def changeable(self, request, queryset):
+        """
+        Return the networks of `queryset` a bulk edit changes: for who may not publish, not the
+        published ones, whose changes go through review (their form); the user is told so.
+        """
+        networks = list(queryset)
+        if not settings.REVIEW_REQUIRED or self.has_publish_permission(request):
+            return networks
+        held = [network for network in networks if network.is_published]
+        if held:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d published network was left as it is: changes to a published "
+                    "network go through review, from its form.",
+                    "%(count)d published networks were left as they are: changes to a published "
+                    "network go through review, from its form.",
+                    len(held),
+                )
+                % {"count": len(held)},
+                messages.WARNING,
+            )
+        return [network for network in networks if not network.is_published]
 
     @admin.action(description=_("Add a theme to the selected networks"), permissions=["change"])
     def add_theme(self, request, queryset):
@@ -781,7 +811,8 @@ class NetworkAdmin(
             LinkCheck.objects.filter(outcome=LinkCheck.Outcome.MOVED).values_list("url", "new_url")
         )
         changed = 0
-        for network in queryset.prefetch_related("memberships"):
+        networks = self.changeable(request, queryset.prefetch_related("memberships"))
+        for network in networks:
             profiles = [m for m in network.memberships.all() if m.profile_url in moved]
             fields = (["website"] if network.website in moved else []) + (
                 ["profile_url"] if profiles else []

@@ -86,6 +86,11 @@ def to_do(user):
             networks.filter(status=Network.Status.REVIEW),
             "status__exact=review",
         ),
+        item(
+            _("Changes waiting for approval"),
+            networks.filter(pending_change__isnull=False),
+            "pending=1",
+        ),
         item(_("Drafts"), networks.filter(status=Network.Status.DRAFT), "status__exact=draft"),
     ]
     for code, name in settings.LANGUAGES:

@@ -67,6 +67,11 @@ def sections():
             f"{changelist}?status__exact=review",
         ),
         of_networks(
+            _("Changes waiting for approval"),
+            networks.filter(pending_change__isnull=False),
+            f"{changelist}?pending=1",
+        ),
+        of_networks(
             _("Key facts older than %(months)d months")
             % {"months": settings.KEY_FACTS_MAX_AGE_MONTHS},
             dashboard.stale_facts(networks),

@@ -863,6 +863,37 @@ class ReviewStep(models.Model):
         return f"{self.network}: {self.get_action_display()}"
 
 
+class PendingChange(models.Model):
+    """
+    An editor's save of a published network, kept until an administrator approves it: the form
+    as it was sent, inlines included, and the files chosen with it (networks.review). The site
+    shows the network as published meanwhile.
+    """
+
+    network = models.OneToOneField(
+        Network, on_delete=models.CASCADE, related_name="pending_change", verbose_name=_("network")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    # {name: [values]}, as request.POST holds them.
+    data = models.JSONField(default=dict)
+    # {name: [stored name, name chosen, content type]}: the files, in the private storage.
+    files = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("change waiting for approval")
+        verbose_name_plural = _("changes waiting for approval")
+
+    def __str__(self):
+        return str(self.network)
+
+
 def describe_error(error):
     """Return a link check's error in the active language, where it is one of LINK_ERRORS."""
     if error.startswith("TLS: "):

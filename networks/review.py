@@ -7,20 +7,28 @@ settings.REVIEW_REQUIRED switches the rule off: editors then publish as administ
 (EditorsPublishWithoutReview), and nothing is sent for review.
 """
 
+import copy
+import uuid
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
-from .models import Network, ReviewStep
+from .models import Network, PendingChange, ReviewStep
 from .roles import EDITORS
+from .storage import private_storage
+from .widgets import unstash
 
 PUBLISH = "networks.publish_network"
 
@@ -36,6 +44,117 @@ def may_submit(user, network):
         and not may_publish(user)
         and network.status == Network.Status.DRAFT
     )
+
+
+def holds_changes(user, network):
+    """Whether `user`'s save of `network` waits for approval: an editor's, of a published one."""
+    return (
+        settings.REVIEW_REQUIRED
+        and network.pk is not None
+        and not may_publish(user)
+        and Network.objects.filter(pk=network.pk, status=Network.Status.PUBLISHED).exists()
+    )
+
+
+# What a pending change does not keep of the form sent: the token, and the buttons pressed.
+NOT_KEPT = {"csrfmiddlewaretoken", "_save", "_continue", "_addanother", "_submit_for_review"}
+STASH_SUFFIX = "-stash"
+
+
+def hold(network, request):
+    """
+    Keep the change form `request` sends for `network` as its pending change (replacing an
+    earlier one), with its files; record the step and tell those who may publish.
+    """
+    chosen = dict(request.FILES.items())
+    for key, token in request.POST.items():  # files chosen before an error (networks.widgets)
+        name = key.removesuffix(STASH_SUFFIX)
+        if key.endswith(STASH_SUFFIX) and name not in chosen and (upload := unstash(token)):
+            chosen[name] = upload
+    files = {}
+    for key, upload in chosen.items():
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else "bin"
+        stored = private_storage().save(f"pending/{uuid.uuid4().hex}.{extension}", upload)
+        files[key] = [stored, upload.name, getattr(upload, "content_type", "")]
+    data = {
+        key: request.POST.getlist(key)
+        for key in request.POST
+        if key not in NOT_KEPT and not key.endswith(STASH_SUFFIX)
+    }
+    previous = PendingChange.objects.filter(network=network).first()
+    if previous is not None:
+        forget(previous)
+    pending = PendingChange.objects.create(
+        network=network, author=request.user, data=data, files=files
+    )
+    step = ReviewStep.objects.create(
+        network=network, action=ReviewStep.Action.SUBMITTED, user=request.user
+    )
+    address = request.build_absolute_uri(
+        reverse("admin:networks_network_change", args=[network.pk])
+    )
+    transaction.on_commit(lambda: notify(step, address))
+    return pending
+
+
+def forget(pending):
+    """Delete `pending` and its files."""
+    names = [stored for stored, _name, _type in pending.files.values()]
+    pending.delete()
+    for name in names:
+        transaction.on_commit(lambda name=name: private_storage().delete(name))
+
+
+def replayed(pending, network, request):
+    """
+    Return a copy of `request` (an approval, by someone who may publish) that sends the
+    pending change's form again: what the editor's form had no field for (the state and the
+    dates) as the network has it now.
+    """
+    data = QueryDict(mutable=True)
+    for key, values in pending.data.items():
+        data.setlist(key, values)
+    data["csrfmiddlewaretoken"] = request.POST.get("csrfmiddlewaretoken", "")
+    data.setdefault("status", network.status)
+    for name in ("publish_at", "unpublish_at"):
+        value = getattr(network, name)
+        local = timezone.localtime(value) if value else None
+        data.setdefault(f"{name}_0", local.strftime("%d/%m/%Y") if local else "")
+        data.setdefault(f"{name}_1", local.strftime("%H:%M:%S") if local else "")
+    files = MultiValueDict()
+    for key, (stored, name, content_type) in pending.files.items():
+        with private_storage().open(stored, "rb") as opened:
+            files[key] = SimpleUploadedFile(name, opened.read(), content_type or None)
+    replay = copy.copy(request)
+    replay._post, replay._files = data, files
+    replay.GET = QueryDict()
+    replay.pending_approval = pending
+    return replay
+
+
+def approve(pending, request):
+    """Record that `request` approved `pending` (its form just saved), and tell its editor."""
+    network = pending.network
+    forget(pending)
+    return decided(network, ReviewStep.Action.PUBLISHED, request)
+
+
+def discard(pending, request, comment):
+    """Discard `pending` with `comment` for its editor; the network stays as published."""
+    network = pending.network
+    forget(pending)
+    return decided(network, ReviewStep.Action.SENT_BACK, request, comment)
+
+
+def decided(network, action, request, comment=""):
+    step = ReviewStep.objects.create(
+        network=network, action=action, user=request.user, comment=comment
+    )
+    address = request.build_absolute_uri(
+        reverse("admin:networks_network_change", args=[network.pk])
+    )
+    transaction.on_commit(lambda: notify(step, address))
+    return step
 
 
 def step_of(previous_status, status):

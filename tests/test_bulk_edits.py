@@ -27,9 +27,12 @@ def staff(request, client):
 
 @pytest.fixture
 def networks():
+    # Drafts: editors' changes to published networks go through review
+    # (test_editors_leave_published_networks_as_they_are).
     peace = ThemeFactory(slug="pace", name_it="Pace")
-    first = NetworkFactory(slug="prima", name_it="Prima rete", themes=[peace])
-    second = NetworkFactory(slug="seconda", name_it="Seconda rete")
+    draft = Network.Status.DRAFT
+    first = NetworkFactory(slug="prima", name_it="Prima rete", themes=[peace], status=draft)
+    second = NetworkFactory(slug="seconda", name_it="Seconda rete", status=draft)
     MembershipFactory(network=first, joined_year=2000)
     MembershipFactory(network=second, joined_year=2015)
     return {"peace": peace, "first": first, "second": second}
@@ -143,3 +146,14 @@ def test_ending_memberships_needs_the_right_to_change_them(client, networks):
     assert "add_theme" in names and "end_memberships" not in names
     act(client, "end_memberships", [networks["first"]], left_year="2010", apply="1")
     assert Membership.objects.get(network=networks["first"]).left_year is None
+
+
+def test_editors_leave_published_networks_as_they_are(client, editor, networks):
+    published = NetworkFactory(name_it="Rete pubblicata")
+    client.force_login(editor)
+    peace = networks["peace"]
+    selected = [published, networks["second"]]
+    response = act(client, "add_theme", selected, theme=peace.pk, apply="1")
+    assert "1 rete pubblicata è rimasta com’era" in " ".join(messages_of(response))
+    assert not published.themes.exists()
+    assert networks["second"].themes.filter(pk=peace.pk).exists()

@@ -177,6 +177,8 @@ class TestAdmin:
             self.changelist(editor)
 
     def test_an_editor_replaces_the_moved_addresses_by_their_new_ones(self, editor, site, networks):
+        # Drafts: a published network's changes go through review (test_an_editor_leaves_…).
+        Network.objects.update(status=Network.Status.DRAFT)
         check_links()
         selected = [networks["moved"].pk, networks["gone"].pk]
         response = editor.post(
@@ -190,7 +192,18 @@ class TestAdmin:
         history = Network.objects.get(slug="moved").history.first()
         assert history.website == f"{site}/ok"
 
+    def test_an_editor_leaves_published_networks_as_they_are(self, editor, site, networks):
+        check_links()
+        response = editor.post(
+            reverse("admin:networks_network_changelist"),
+            {"action": "use_new_addresses", "_selected_action": [networks["moved"].pk]},
+            follow=True,
+        )
+        assert "1 rete pubblicata è rimasta com’era" in response.content.decode()
+        assert Network.objects.get(slug="moved").website == f"{site}/moved"
+
     def test_a_moved_profile_page_is_replaced_too(self, editor, site, networks):
+        Network.objects.update(status=Network.Status.DRAFT)
         membership = Membership.objects.get(network=networks["ok"])
         membership.profile_url = f"{site}/moved"
         membership.save()

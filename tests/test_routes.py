@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from feedback.models import Feedback
-from networks.models import Document, Membership, Network, NetworksPage, Theme
+from networks.models import Document, Membership, Network, NetworksPage, PendingChange, Theme
 from networks.roles import ADMINISTRATORS, EDITORS
 
 from .factories import (
@@ -105,7 +105,15 @@ ALLOWED, REFUSED = "yes", "no"
 TABLE = [
     ("networks: see, add, change", "see the list", "yes", "yes", "yes"),
     ("networks: see, add, change", "add a network", "yes", "yes", "no"),
-    ("networks: see, add, change", "rename a network", "yes", "yes", "no"),
+    ("networks: see, add, change", "rename a draft", "yes", "yes", "no"),
+    ("change a published network at once", "rename a published network", "no", "yes", "no"),
+    (
+        "send changes to a published network for approval",
+        "rename a published network for approval",
+        "yes",
+        "no",
+        "no",
+    ),
     ("publish a network (its state)", "publish from the change form", "no", "yes", "no"),
     ("publish a network (its state)", "publish with the bulk action", "no", "yes", "no"),
     ("publish a network (its state)", "unpublish with the bulk action", "no", "yes", "no"),
@@ -122,6 +130,13 @@ TABLE = [
     ("delete a published network", "bulk unpublish, then bulk delete", "no", "yes", "no"),
     ("see a network's history and versions", "see the history", "yes", "yes", "yes"),
     ("go back to a version of a network", "go back to a version", "yes", "yes", "no"),
+    (
+        "go back to a version of a published network",
+        "go back to a version of a published network",
+        "no",
+        "yes",
+        "no",
+    ),
     ("restore a network from the bin", "restore from the bin", "yes", "yes", "no"),
     ("empty the bin, or delete a network in it for good", "empty the bin", "no", "yes", "no"),
     ("empty the bin, or delete a network in it for good", "delete from the bin", "no", "yes", "no"),
@@ -158,9 +173,15 @@ def attempt(client, route, networks):
         client.get(reverse("admin:networks_network_add"))
         client.post(reverse("admin:networks_network_add"), network_form_data(slug="nuova"))
         return Network.objects.filter(slug="nuova").exists()
-    if route == "rename a network":
+    if route == "rename a draft":
+        change(client, draft, name_it="Nuovo nome")
+        return state(draft)[0] == "Nuovo nome"
+    if route == "rename a published network":
         change(client, published, name_it="Nuovo nome")
         return state(published)[0] == "Nuovo nome"
+    if route == "rename a published network for approval":
+        change(client, published, name_it="Nuovo nome")
+        return PendingChange.objects.filter(network=published).exists()
     if route == "publish from the change form":
         change(client, draft, status="published", confirm_publish="on")
         return state(draft)[1] == "published"
@@ -214,6 +235,10 @@ def attempt(client, route, networks):
         version = reverse("admin:networks_network_simple_history", args=[published.pk, earlier.pk])
         return client.get(history).status_code == 200 and client.get(version).status_code == 200
     if route == "go back to a version":
+        Network.objects.filter(pk=unpublished.pk).update(name_it="Cambiato")
+        go_back(client, unpublished)
+        return state(unpublished)[0] == "Ritirata"
+    if route == "go back to a version of a published network":
         Network.objects.filter(pk=published.pk).update(name_it="Cambiato")
         go_back(client, published)
         return state(published)[0] == "Pubblicata"
