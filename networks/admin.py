@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, Prefetch, Q, prefetch_related_objects
 from django.forms import CheckboxSelectMultiple, Textarea
@@ -886,8 +886,47 @@ class ThemeAdmin(ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin):
         return theme.network_count
 
 
+class ChangedWithTheirNetwork:
+    """
+    Memberships and documents of a published network change through its form for those who
+    may not publish, where the change waits for approval (networks.review): here they only see
+    them, and cannot add one to a published network.
+    """
+
+    def held(self, request, network):
+        return network is not None and review.holds_changes(request.user, network)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and not (obj is not None and self.held(request, obj.network))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and not (obj is not None and self.held(request, obj.network))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        model_admin = self
+
+        class HeldForm(form_class):
+            def clean_network(self):
+                network = self.cleaned_data["network"]
+                if model_admin.held(request, network):
+                    raise ValidationError(
+                        _(
+                            "This network is published: add to it from its own form, where "
+                            "the change waits for approval."
+                        )
+                    )
+                return network
+
+        return HeldForm
+
+
 @admin.register(Membership)
-class MembershipAdmin(ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin):
+class MembershipAdmin(
+    ChangedWithTheirNetwork, ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin
+):
     """All memberships at a glance, with the office's internal columns."""
 
     list_display = [
@@ -919,7 +958,9 @@ class MembershipAdmin(ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin):
+class DocumentAdmin(
+    ChangedWithTheirNetwork, ItalianAdminMixin, HistoryAdmin, TabbedTranslationAdmin
+):
     formfield_overrides = KEEP_CHOSEN_FILES
     list_display = ["title", "network", "language", "date", "is_public"]
     list_filter = ["is_public", "language"]

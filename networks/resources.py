@@ -602,6 +602,7 @@ class NetworkResource(resources.ModelResource):
         self.lines_by_slug[slug] = line_of(row, row_number)
 
     def after_init_instance(self, instance, new, row, **kwargs):
+        instance.import_was_published = not new and instance.is_published
         setattr(instance, MEMBERSHIP, None if new else next(iter(instance.file_memberships), None))
         instance.import_line = line_of(row, kwargs.get("row_number"))
         instance.import_themes = None
@@ -634,7 +635,7 @@ class NetworkResource(resources.ModelResource):
                     self.import_field(column, instance, row, **kwargs)
             except ValueError as error:
                 errors[column.column_name] = str(error)
-        user = kwargs.get("user")
+        user = instance.import_user = kwargs.get("user")
         state_before = instance.import_before.get("status", instance.status)
         if user is not None and instance.status != state_before and not may_publish(user):
             errors["status"] = _(
@@ -652,6 +653,16 @@ class NetworkResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
+        user = getattr(instance, "import_user", None)
+        held = settings.REVIEW_REQUIRED and user is not None and not may_publish(user)
+        if held and instance.pk and instance.import_was_published and instance.import_changes:
+            errors.setdefault(
+                "slug",
+                _(
+                    "This network is published: its changes go through review, from its form "
+                    "in the admin. Only those who may publish change it with a file."
+                ),
+            )
         try:
             full_clean(instance, exclude=unchecked_fields(instance, self.unset[Network], errors))
         except ValidationError as error:

@@ -542,14 +542,14 @@ class TestLineBreaks:
 
 @pytest.mark.parametrize("file_format", FORMATS, ids=["csv", "xlsx"])
 def test_import_updates_a_network_and_its_membership_like_an_edit(
-    editor_client, networks, file_format
+    administrator_client, networks, file_format
 ):
-    rows = read(export(editor_client, file_format), file_format)
+    rows = read(export(administrator_client, file_format), file_format)
     rows[0]["Sintesi (EN)"] = "Cities acting on climate change with their forests."
     rows[0]["Anno di uscita"] = "2024"
     rows[0]["Temi"] = "Cultura"
 
-    page = import_file(editor_client, write(rows, file_format), file_format)
+    page = import_file(administrator_client, write(rows, file_format), file_format)
 
     assert "Reti nuove: 0; modificate: 1; invariate: 2." in text_of(page)
     network = Network.objects.get(slug="alleanza-per-il-clima")
@@ -558,22 +558,22 @@ def test_import_updates_a_network_and_its_membership_like_an_edit(
     membership = network.memberships.get()
     assert (membership.joined_year, membership.left_year) == (2002, 2024)
     assert membership.department == "Settore Ambiente"
-    found = editor_client.get("/en/networks/", {"q": "forests"})
+    found = administrator_client.get("/en/networks/", {"q": "forests"})
     assert "Climate Alliance" in found.content.decode()
     entry = LogEntry.objects.get(object_id=str(network.pk))
     assert "Sintesi (EN)" in entry.get_change_message()
 
 
 def test_each_changed_network_gets_one_version_with_its_themes_as_saved(
-    editor_client, editor, networks
+    administrator_client, administrator, networks
 ):
-    rows = read(export(editor_client, CSV), CSV)
+    rows = read(export(administrator_client, CSV), CSV)
     rows[0]["Temi"] = "Cultura, Giovani"
     rows[0]["Anno di uscita"] = "2024"
     rows[1]["Sigla"] = "RB"
     versions = {network.slug: network.history.count() for network in networks}
     memberships = Membership.history.count()
-    import_file(editor_client, write(rows, CSV), CSV)
+    import_file(administrator_client, write(rows, CSV), CSV)
 
     assert {network.slug: network.history.count() for network in networks} == {
         "alleanza-per-il-clima": versions["alleanza-per-il-clima"] + 1,
@@ -582,12 +582,12 @@ def test_each_changed_network_gets_one_version_with_its_themes_as_saved(
     }
     climate = networks.get(slug="alleanza-per-il-clima")
     record = climate.history.first()
-    assert (record.history_type, record.history_user) == ("~", editor)
+    assert (record.history_type, record.history_user) == ("~", administrator)
     version = Version.of(record)
     assert sorted(theme.slug for theme in version.themes) == ["cultura", "giovani"]
     assert [m.left_year for m in version.memberships] == [2024]
     assert Membership.history.count() == memberships + 1  # the one membership that changed
-    assert climate.memberships.get().history.first().history_user == editor
+    assert climate.memberships.get().history.first().history_user == administrator
 
 
 def test_a_new_network_gets_its_first_version(administrator_client, administrator, networks):
@@ -646,45 +646,45 @@ def test_import_adds_a_network_from_a_new_row(editor_client, networks, file_form
     assert LogEntry.objects.filter(object_id=str(network.pk)).get().is_addition()
 
 
-def test_a_changed_name_is_stored_as_a_save_stores_it(editor_client, networks):
-    rows = read(export(editor_client, CSV), CSV)
+def test_a_changed_name_is_stored_as_a_save_stores_it(administrator_client, networks):
+    rows = read(export(administrator_client, CSV), CSV)
     rows[0]["Nome (IT)"] = "Alleanza dei comuni per il clima"
-    import_file(editor_client, write(rows, CSV), CSV)
+    import_file(administrator_client, write(rows, CSV), CSV)
     with connection.cursor() as cursor:  # modeltranslation's column of the untranslated name
         cursor.execute("SELECT name FROM networks_network WHERE slug = 'alleanza-per-il-clima'")
         assert cursor.fetchone() == ("Alleanza dei comuni per il clima",)
 
 
-def test_a_theme_name_with_a_comma_is_read_whole(editor_client, networks):
+def test_a_theme_name_with_a_comma_is_read_whole(administrator_client, networks):
     ThemeFactory(slug="pace", name_it="Pace, diritti umani", name_en="Peace")
-    rows = read(export(editor_client, CSV), CSV)
+    rows = read(export(administrator_client, CSV), CSV)
     rows[2]["Temi"] = "Pace, diritti umani, Giovani"
-    import_file(editor_client, write(rows, CSV), CSV)
+    import_file(administrator_client, write(rows, CSV), CSV)
     themes = networks.get(slug="senza-adesione").themes.all()
     assert sorted(theme.slug for theme in themes) == ["giovani", "pace"]
 
 
-def test_import_leaves_older_memberships_alone(editor_client, networks):
+def test_import_leaves_older_memberships_alone(administrator_client, networks):
     network = networks.get(slug="alleanza-per-il-clima")
     older = MembershipFactory(network=network, joined_year=1995, left_year=1999)
-    rows = read(export(editor_client, CSV), CSV)
+    rows = read(export(administrator_client, CSV), CSV)
     rows[0]["Referente"] = "Luca Bianchi"
-    import_file(editor_client, write(rows, CSV), CSV)
+    import_file(administrator_client, write(rows, CSV), CSV)
     assert network.memberships.count() == 2
     assert network.memberships.get(left_year__isnull=True).contact_person == "Luca Bianchi"
     assert Membership.objects.get(pk=older.pk).contact_person == ""
 
 
 def test_after_an_import_the_public_pages_and_the_search_show_the_new_content(
-    editor_client, networks
+    administrator_client, networks
 ):
     visitor = Client()
     for path in ["/it/reti/", "/it/reti/alleanza-per-il-clima/"]:
         assert "Alleanza per il clima" in visitor.get(path).content.decode()  # now cached
     version = ContentVersion.current()
-    rows = read(export(editor_client, CSV), CSV)
+    rows = read(export(administrator_client, CSV), CSV)
     rows[0]["Nome (IT)"] = "Alleanza dei comuni per il clima"
-    import_file(editor_client, write(rows, CSV), CSV)
+    import_file(administrator_client, write(rows, CSV), CSV)
     assert ContentVersion.current() > version
     for path in ["/it/reti/", "/it/reti/alleanza-per-il-clima/", "/it/reti/?q=comuni+clima"]:
         assert "Alleanza dei comuni per il clima" in visitor.get(path).content.decode()
@@ -701,19 +701,21 @@ def confirmation_queries(client, rows):
 
 
 def test_the_confirmation_takes_as_many_queries_for_thirty_networks_as_for_three(
-    editor_client, networks
+    administrator_client, networks
 ):
     for _number in range(33):
         MembershipFactory(network=NetworkFactory(themes=[Theme.objects.first()]))
     rows = [
-        row for row in read(export(editor_client, CSV), CSV) if row[H["slug"]].startswith("rete-")
+        row
+        for row in read(export(administrator_client, CSV), CSV)
+        if row[H["slug"]].startswith("rete-")
     ]
     for row in rows:
         row["Sintesi (IT)"] += " Modificata."
         row["Temi"] = "Cultura, Giovani"
         row["Referente"] = "Ada"
-    assert confirmation_queries(editor_client, rows[:3]) == confirmation_queries(
-        editor_client, rows[3:]
+    assert confirmation_queries(administrator_client, rows[:3]) == confirmation_queries(
+        administrator_client, rows[3:]
     )
 
 
@@ -798,41 +800,41 @@ def test_a_column_given_twice_is_refused(editor_client, networks):
     assert "Il file ha due volte la colonna «Nome (IT)»" in rejected(editor_client, rows)
 
 
-def test_columns_the_import_does_not_know_are_named_and_left_out(editor_client, networks):
-    rows = read(export(editor_client, CSV), CSV)
+def test_columns_the_import_does_not_know_are_named_and_left_out(administrator_client, networks):
+    rows = read(export(administrator_client, CSV), CSV)
     rows = [{**row, "Note mie": "da ricontrollare"} for row in rows]
     rows[0]["Sigla"] = "CA-EU"
-    preview = upload(editor_client, write(rows, CSV), CSV)
+    preview = upload(administrator_client, write(rows, CSV), CSV)
     assert "Colonne che l’importazione non conosce, tralasciate: Note mie" in text_of(preview)
-    confirm(editor_client, preview)
+    confirm(administrator_client, preview)
     assert networks.get(slug="alleanza-per-il-clima").acronym == "CA-EU"
 
 
-def test_a_file_that_fails_at_the_confirmation_saves_nothing(editor_client, networks):
+def test_a_file_that_fails_at_the_confirmation_saves_nothing(administrator_client, networks):
     """A theme deleted between the preview and the confirmation: not even the good rows."""
-    rows = read(export(editor_client, CSV), CSV)
+    rows = read(export(administrator_client, CSV), CSV)
     rows[0]["Sintesi (EN)"] = "A change that must not be saved."
     rows[2]["Temi"] = "Cultura"
     history = history_size()
-    preview = upload(editor_client, write(rows, CSV), CSV)
+    preview = upload(administrator_client, write(rows, CSV), CSV)
     Theme.objects.filter(slug="cultura").delete()
     before = snapshot()
-    response = confirm(editor_client, preview)
+    response = confirm(administrator_client, preview)
     assert response.status_code == 302
-    page = editor_client.get(response.url).content.decode()
+    page = administrator_client.get(response.url).content.decode()
     assert "L’importazione è stata annullata" in page
     assert snapshot() == before
     assert history_size() == history
 
 
-def test_a_csv_saved_by_an_italian_excel_is_read(editor_client, networks):
-    rows = read(export(editor_client, CSV), CSV)
+def test_a_csv_saved_by_an_italian_excel_is_read(administrator_client, networks):
+    rows = read(export(administrator_client, CSV), CSV)
     rows[0]["Sintesi (IT)"] = "Città, comuni e unioni per il clima."
     output = io.StringIO(newline="")
     writer = csv.DictWriter(output, fieldnames=list(rows[0]), delimiter=";")
     writer.writeheader()
     writer.writerows(rows)
-    import_file(editor_client, output.getvalue().encode("cp1252", errors="replace"), CSV)
+    import_file(administrator_client, output.getvalue().encode("cp1252", errors="replace"), CSV)
     assert networks.get(slug="alleanza-per-il-clima").summary_it == rows[0]["Sintesi (IT)"]
 
 
@@ -892,17 +894,17 @@ def test_a_file_in_another_format_than_chosen_is_refused_with_a_message(editor_c
 
 
 def test_the_preview_keeps_the_file_for_its_user_only_until_confirmed(
-    editor_client, networks, pending_folder
+    administrator_client, networks, pending_folder
 ):
-    rows = read(export(editor_client, CSV), CSV)
+    rows = read(export(administrator_client, CSV), CSV)
     rows[0]["Sigla"] = "CA-EU"
-    preview = upload(editor_client, write(rows, CSV), CSV)
+    preview = upload(administrator_client, write(rows, CSV), CSV)
     [name] = pending(pending_folder)
     assert stat.S_IMODE(pending_folder.stat().st_mode) == 0o700
     assert stat.S_IMODE((pending_folder / name).stat().st_mode) == 0o600
     assert "token" in hidden_fields(preview)
     assert name not in preview.content.decode()  # the page holds a signed token, not the name
-    confirm(editor_client, preview)
+    confirm(administrator_client, preview)
     assert pending(pending_folder) == []
     assert networks.get(slug="alleanza-per-il-clima").acronym == "CA-EU"
 
@@ -933,19 +935,21 @@ def test_a_preview_with_errors_keeps_no_file(editor_client, networks, pending_fo
     assert pending(pending_folder) == []
 
 
-def test_a_file_left_unconfirmed_for_an_hour_is_deleted(editor_client, networks, pending_folder):
-    rows = read(export(editor_client, CSV), CSV)
+def test_a_file_left_unconfirmed_for_an_hour_is_deleted(
+    administrator_client, networks, pending_folder
+):
+    rows = read(export(administrator_client, CSV), CSV)
     rows[0]["Sigla"] = "CA-EU"
-    old = upload(editor_client, write(rows, CSV), CSV)
+    old = upload(administrator_client, write(rows, CSV), CSV)
     [old_name] = pending(pending_folder)
     hour_ago = time.time() - PendingFiles.MAX_AGE - 1
     os.utime(pending_folder / old_name, (hour_ago, hour_ago))
-    recent = upload(editor_client, write(rows, CSV), CSV)
+    recent = upload(administrator_client, write(rows, CSV), CSV)
     assert len(pending(pending_folder)) == 1 and old_name not in pending(pending_folder)
-    response = editor_client.post(PROCESS_URL, hidden_fields(old))
-    assert "Questa anteprima non è più valida" in text_of(editor_client.get(response.url))
+    response = administrator_client.post(PROCESS_URL, hidden_fields(old))
+    assert "Questa anteprima non è più valida" in text_of(administrator_client.get(response.url))
     assert networks.get(slug="alleanza-per-il-clima").acronym == "CA"
-    import_response = confirm(editor_client, recent)
+    import_response = confirm(administrator_client, recent)
     assert import_response.url == CHANGELIST_URL
 
 
@@ -962,14 +966,14 @@ def test_an_expired_preview_is_refused_even_if_its_file_is_there(
     assert networks.get(slug="alleanza-per-il-clima").acronym == "CA"
 
 
-def test_a_confirmation_can_only_import_once(editor_client, networks):
-    rows = read(export(editor_client, CSV), CSV)
+def test_a_confirmation_can_only_import_once(administrator_client, networks):
+    rows = read(export(administrator_client, CSV), CSV)
     rows[0]["Sigla"] = "CA-EU"
-    preview = upload(editor_client, write(rows, CSV), CSV)
-    confirm(editor_client, preview)
+    preview = upload(administrator_client, write(rows, CSV), CSV)
+    confirm(administrator_client, preview)
     history = history_size()
-    response = confirm(editor_client, preview)
-    assert "Questa anteprima non è più valida" in text_of(editor_client.get(response.url))
+    response = confirm(administrator_client, preview)
+    assert "Questa anteprima non è più valida" in text_of(administrator_client.get(response.url))
     assert history_size() == history
 
 
@@ -997,43 +1001,47 @@ def test_the_confirmation_reads_and_deletes_no_other_file(
 
 
 def test_another_users_preview_can_be_neither_confirmed_nor_cancelled(
-    editor_client, networks, pending_folder
+    administrator_client, networks, pending_folder
 ):
-    rows = read(export(editor_client, CSV), CSV)
+    rows = read(export(administrator_client, CSV), CSV)
     rows[0]["Sigla"] = "CA-EU"
-    preview = upload(editor_client, write(rows, CSV), CSV)
+    preview = upload(administrator_client, write(rows, CSV), CSV)
     other = Client()
     other.force_login(StaffFactory(username="collega", groups=[EDITORS]))
     other.post(CANCEL_URL, hidden_fields(preview))
     other.post(PROCESS_URL, hidden_fields(preview))
     assert len(pending(pending_folder)) == 1
     assert networks.get(slug="alleanza-per-il-clima").acronym == "CA"
-    confirm(editor_client, preview)
+    confirm(administrator_client, preview)
     assert networks.get(slug="alleanza-per-il-clima").acronym == "CA-EU"
 
 
-def test_a_folder_of_another_user_is_not_used(editor_client, networks, pending_folder, monkeypatch):
+def test_a_folder_of_another_user_is_not_used(
+    administrator_client, networks, pending_folder, monkeypatch
+):
     """The temporary folder is shared: whoever made the folder first could read the files."""
-    rows = read(export(editor_client, CSV), CSV)
+    rows = read(export(administrator_client, CSV), CSV)
     rows[0]["Sigla"] = "CA-EU"
     monkeypatch.setattr(os, "getuid", lambda: os.geteuid() + 1)
-    editor_client.raise_request_exception = False
-    assert upload(editor_client, write(rows, CSV), CSV).status_code == 500
+    administrator_client.raise_request_exception = False
+    assert upload(administrator_client, write(rows, CSV), CSV).status_code == 500
     assert pending(pending_folder) == []
 
 
 # The preview, as the office reads it
 
 
-def test_the_preview_shows_new_then_changed_networks_with_before_and_after(editor_client, networks):
-    rows = read(export(editor_client, CSV), CSV)
+def test_the_preview_shows_new_then_changed_networks_with_before_and_after(
+    administrator_client, networks
+):
+    rows = read(export(administrator_client, CSV), CSV)
     rows[0]["Sintesi (IT)"] = "Comuni europei per il clima."
     rows[0]["Temi"] = "Cultura"
     rows[1]["Sigla"] = "RB"
     new = {**dict.fromkeys(rows[0], ""), H["slug"]: "eurodesk", "Nome (IT)": "Eurodesk"}
     new.update({"Sintesi (IT)": "Informazione.", "Descrizione (IT)": "Descrizione."})
     new.update({"Stato": "Bozza", "Ambito": "Europea"})
-    preview = upload(editor_client, write([*rows, new], CSV), CSV)
+    preview = upload(administrator_client, write([*rows, new], CSV), CSV)
     text = text_of(preview)
 
     assert "Reti nel file: 4 nuove: 1 modificate: 2 invariate: 1" in text
@@ -1049,23 +1057,25 @@ def test_the_preview_shows_new_then_changed_networks_with_before_and_after(edito
     assert "<details" in preview.content.decode()  # the unchanged ones, folded
 
 
-def test_a_long_text_is_shown_where_it_changes(editor_client, networks):
+def test_a_long_text_is_shown_where_it_changes(administrator_client, networks):
     description = "Frase iniziale. " * 40 + "Frase cambiata." + " Frase finale." * 40
     networks.filter(slug="alleanza-per-il-clima").update(description_it=description)
-    rows = read(export(editor_client, CSV), CSV)
+    rows = read(export(administrator_client, CSV), CSV)
     rows[0]["Descrizione (IT)"] = description.replace("cambiata", "nuova")
-    preview = upload(editor_client, write(rows, CSV), CSV)
+    preview = upload(administrator_client, write(rows, CSV), CSV)
     assert "Frase <mark>cambiata.</mark> Frase finale." in preview.content.decode()
     assert "Frase <mark>nuova.</mark> Frase finale." in preview.content.decode()
     assert text_of(preview).count("Frase iniziale.") < 20  # a little of it around the change
 
 
-def test_the_preview_shows_the_first_networks_of_a_large_file(editor_client, networks, monkeypatch):
+def test_the_preview_shows_the_first_networks_of_a_large_file(
+    administrator_client, networks, monkeypatch
+):
     monkeypatch.setattr(admin_import, "PREVIEW_ROWS", 1)
-    rows = read(export(editor_client, CSV), CSV)
+    rows = read(export(administrator_client, CSV), CSV)
     for row in rows:
         row["Sigla"] = "X"
-    text = text_of(upload(editor_client, write(rows, CSV), CSV))
+    text = text_of(upload(administrator_client, write(rows, CSV), CSV))
     assert "Alleanza per il clima" in text and "Senza adesione" not in text
     assert "Altre 2 reti non sono mostrate qui." in text
 

@@ -4,12 +4,15 @@ keeps the published version meanwhile, files and documents included.
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from networks.models import Document, Network, PendingChange, ReviewStep
+from networks.resources import CSV
 
-from .factories import NetworkFactory
+from .factories import MembershipFactory, NetworkFactory
 from .test_history import change_form_data
+from .test_import_export import export, import_file, read, text_of, upload, write
 from .test_uploads import PDF, document_row
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +165,56 @@ def test_an_editors_change_to_a_draft_is_saved_as_before(client, people):
     client.force_login(people[0])
     edit(client, draft, summary_it="Nuova.")
     assert summary(draft) == "Nuova."
+
+
+# The other routes to a published network's content
+
+
+def test_editors_see_a_published_networks_memberships_in_their_list_but_change_them_there_not(
+    client, people, published
+):
+    membership = MembershipFactory(network=published, joined_year=2007)
+    client.force_login(people[0])
+    url = reverse("admin:networks_membership_change", args=[membership.pk])
+    assert 'name="_save"' not in client.get(url).content.decode()
+    assert client.post(url, {"network": published.pk, "joined_year": "1990"}).status_code == 403
+    membership.refresh_from_db()
+    assert membership.joined_year == 2007
+
+
+def test_editors_add_no_document_to_a_published_network_from_the_documents_list(
+    client, people, published
+):
+    client.force_login(people[0])
+    data = {
+        "network": published.pk,
+        "title_it": "Statuto",
+        "language": "it",
+        "is_public": "on",
+        "file": SimpleUploadedFile("statuto.pdf", PDF),
+    }
+    page = client.post(reverse("admin:networks_document_add"), data)
+    assert "Questa rete è pubblicata: aggiungi dal suo modulo" in page.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_editors_still_change_a_drafts_memberships_there(client, people):
+    membership = MembershipFactory(network=NetworkFactory(status=Network.Status.DRAFT))
+    client.force_login(people[0])
+    url = reverse("admin:networks_membership_change", args=[membership.pk])
+    assert 'name="_save"' in client.get(url).content.decode()
+
+
+def test_an_editors_file_that_changes_a_published_network_is_refused_beside_the_row(
+    client, people, published
+):
+    client.force_login(people[0])
+    rows = read(export(client, CSV), CSV)
+    rows[0]["Sintesi (IT)"] = "Una sintesi da un file."
+    page = upload(client, write(rows, CSV), CSV)
+    assert "Questa rete è pubblicata: le sue modifiche passano dalla revisione" in text_of(page)
+    assert summary(published) == "La sintesi pubblicata."
+
+    client.force_login(people[1])
+    import_file(client, write(rows, CSV), CSV)
+    assert summary(published) == "Una sintesi da un file."

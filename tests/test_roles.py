@@ -27,12 +27,16 @@ def role(request):
 @pytest.fixture
 def objects():
     network = NetworkFactory(status=Network.Status.PUBLISHED)
+    draft = NetworkFactory(status=Network.Status.DRAFT)
     return {
         "network": network,
-        "draft": NetworkFactory(status=Network.Status.DRAFT),
+        "draft": draft,
         "theme": ThemeFactory(),
-        "membership": MembershipFactory(network=network),
-        "document": DocumentFactory(network=network),
+        # A draft's: a published network's change through its form (tests/test_pending_changes.py).
+        "membership": MembershipFactory(network=draft),
+        "document": DocumentFactory(network=draft),
+        "published membership": MembershipFactory(network=network),
+        "published document": DocumentFactory(network=network),
         "networkspage": NetworksPage.load(),
         "feedback": Feedback.objects.create(path="/it/reti/", language="it", rating=4),
         "user": User.objects.create_user("someone"),
@@ -58,6 +62,8 @@ TABLE = [
     ("add a document", "document", "add", 200, 200),
     ("change a document", "document", "change", 200, 200),
     ("delete a document", "document", "delete", 200, 200),
+    ("delete a published network's membership", "published membership", "delete", 403, 200),
+    ("delete a published network's document", "published document", "delete", 403, 200),
     ("edit the networks page", "networkspage", "change", 200, 200),
     ("read page ratings", "feedback", "changelist", 200, 200),
     ("delete page ratings", "feedback", "delete", 403, 200),

@@ -147,6 +147,13 @@ TABLE = [
     ("delete a theme", "bulk delete a theme", "no", "yes", "no"),
     ("memberships and documents: see, add, change, delete", "change a fee", "yes", "yes", "no"),
     (
+        "a published network's memberships and documents, outside its form",
+        "change a published network's fee",
+        "no",
+        "yes",
+        "no",
+    ),
+    (
         "memberships and documents: see, add, change, delete",
         "bulk delete documents",
         "yes",
@@ -288,7 +295,11 @@ def attempt_on_other_content(client, route, network):
         Theme.objects.filter(pk=theme.pk).update(name_it="Cambiato")
         go_back_to_the_first_version(client, theme, name_it="Giovani", slug=theme.slug, position=1)
         return Theme.objects.get(pk=theme.pk).name_it == "Giovani"
-    if route == "change a fee":
+    if route in ("change a fee", "change a published network's fee", "bulk delete documents"):
+        # A draft's but for the published network's route: its changes go through its form.
+        published = route == "change a published network's fee"
+        network = network if published else NetworkFactory(status=Network.Status.DRAFT)
+    if route in ("change a fee", "change a published network's fee"):
         membership = MembershipFactory(network=network, annual_fee="100.00")
         url = reverse("admin:networks_membership_change", args=[membership.pk])
         client.post(url, {"network": network.pk, "joined_year": "2010", "annual_fee": "250.00"})
