@@ -793,9 +793,7 @@ class NetworkAdmin(
     @admin.display(description=_("web addresses"))
     def links(self, network):
         """What the last check found wrong with the network's addresses, or that all work."""
-        checks = getattr(network, "link_checks", {})
-        addresses = [network.website, *(m.profile_url for m in network.memberships.all())]
-        found = [checks[address] for address in addresses if address in checks]
+        found = linkcheck.checks_of(network, getattr(network, "link_checks", {}))
         problems = [check for check in found if check.outcome != LinkCheck.Outcome.OK]
         if problems:
             return format_html_join(

@@ -3,6 +3,7 @@ The admin's home page: what needs the office's attention, for what each person m
 item a link to the list filtered on it or to the object (templates/admin/index.html).
 """
 
+from calendar import monthrange
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -28,12 +29,7 @@ def months_before(day, months):
     """Return the date `months` before `day`, on the month's last day where it is shorter."""
     month = day.month - 1 - months
     year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
 def stale_facts_limit():

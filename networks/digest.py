@@ -51,8 +51,8 @@ def network_lines(networks, describe=None):
 
 
 def link_problems(network, checks):
-    addresses = [network.website, *(m.profile_url for m in network.memberships.all())]
-    problems = [checks[a].problem() for a in addresses if a in checks and checks[a].problem()]
+    problems = [check.problem() for check in linkcheck.checks_of(network, checks)]
+    problems = [problem for problem in problems if problem]
     return f" ({'; '.join(problems)})" if problems else ""
 
 

@@ -111,3 +111,9 @@ def of_network():
     """The checks of a network's addresses, in a subquery of networks: website and profiles."""
     profiles = Membership.objects.filter(network=OuterRef(OuterRef("pk"))).values("profile_url")
     return LinkCheck.objects.filter(Q(url=OuterRef("website")) | Q(url__in=profiles))
+
+
+def checks_of(network, checks):
+    """Return the checks among `checks` ({address: LinkCheck}) of `network`'s addresses."""
+    addresses = [network.website, *(m.profile_url for m in network.memberships.all())]
+    return [checks[address] for address in addresses if address in checks]

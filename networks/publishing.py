@@ -4,11 +4,15 @@ the site from its form (its state, "Salva e pubblica") or from the list's bulk a
 """
 
 from django.conf import settings
+from django.forms.formsets import DEFAULT_MAX_NUM
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from .dashboard import stale_facts_limit
 from .models import same_names
+
+# The most rows an inline formset reads (Django's absolute_max for the default max_num).
+MAX_ROWS = 2 * DEFAULT_MAX_NUM
 
 
 def warnings(network, *, themes, active_membership, public_document, names=None):
@@ -64,9 +68,7 @@ def submitted_rows(data, files, prefix):
     validated after the network's form, which needs them to warn.
     """
     try:
-        total = min(
-            int(data.get(f"{prefix}-TOTAL_FORMS", 0)), settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
-        )
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), MAX_ROWS)
     except ValueError:
         return
     for index in range(total):

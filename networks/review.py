@@ -87,13 +87,7 @@ def hold(network, request):
     pending = PendingChange.objects.create(
         network=network, author=request.user, data=data, files=files
     )
-    step = ReviewStep.objects.create(
-        network=network, action=ReviewStep.Action.SUBMITTED, user=request.user
-    )
-    address = request.build_absolute_uri(
-        reverse("admin:networks_network_change", args=[network.pk])
-    )
-    transaction.on_commit(lambda: notify(step, address))
+    decided(network, ReviewStep.Action.SUBMITTED, request)
     return pending
 
 
@@ -147,6 +141,7 @@ def discard(pending, request, comment):
 
 
 def decided(network, action, request, comment=""):
+    """Record the step `action` by `request`'s user; e-mail the other side once committed."""
     step = ReviewStep.objects.create(
         network=network, action=action, user=request.user, comment=comment
     )
@@ -178,14 +173,7 @@ def record(network, previous_status, request, comment=""):
     action = step_of(previous_status, network.status)
     if action is None:
         return None
-    step = ReviewStep.objects.create(
-        network=network, action=action, user=request.user, comment=comment
-    )
-    address = request.build_absolute_uri(
-        reverse("admin:networks_network_change", args=[network.pk])
-    )
-    transaction.on_commit(lambda: notify(step, address))
-    return step
+    return decided(network, action, request, comment)
 
 
 def latest_submitter(network):
