@@ -13,9 +13,11 @@ import io
 import json
 import os
 import platform
+import re
 import signal
 import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import time
@@ -38,6 +40,7 @@ POSTGRESQL = "postgres://postgres@127.0.0.1:5432/"
 # Without it production redirects to HTTPS.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 PERCENTILES = [50, 95, 99]
+DEPLOY = ROOT / "deploy"
 
 
 def log(message):
@@ -134,10 +137,15 @@ class Response:
 class Server:
     """gunicorn on a free port of the loopback, stopped on leaving the `with` block."""
 
-    def __init__(self, environment, options, *, capture_output=False):
+    def __init__(self, environment, options, *, capture_output=False, deployed=False, port=None):
+        """
+        `deployed`: with the settings of deploy/gunicorn.conf.py, as the systemd units run it;
+        `port`: the loopback port, a free one if None.
+        """
         self.environment = environment
         self.workers = options.workers
-        self.port = free_port()
+        self.deployed = deployed
+        self.port = port or free_port()
         self.log = options.workdir / f"gunicorn-{self.port}.log"
         # bench/lib.sh stops the server from this file if this process cannot.
         self.pidfile = options.workdir / f"gunicorn-{self.port}.pid"
@@ -146,6 +154,7 @@ class Server:
 
     def __enter__(self):
         command = [Path(sys.executable).with_name("gunicorn"), "modena_networks.wsgi"]
+        command += ["--config", DEPLOY / "gunicorn.conf.py"] if self.deployed else []
         command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
         command += ["--pid", self.pidfile, "--error-logfile", self.log]
         command += ["--capture-output"] if self.capture_output else []
@@ -165,8 +174,10 @@ class Server:
     def __exit__(self, *exc_info):
         self.stop()
 
-    def stop(self):
-        self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+    def stop(self, graceful=False):
+        # SIGINT: gunicorn's quick shutdown; SIGTERM, as `systemctl stop` sends: the requests
+        # under way are answered first.
+        self.process.send_signal(signal.SIGTERM if graceful else signal.SIGINT)
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -255,6 +266,145 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+NGINX = "/usr/sbin/nginx"
+# Each response's time, status and the instance that answered (all those tried, in order).
+NGINX_LOG_FORMAT = "$msec $status $upstream_addr"
+
+
+def nginx_site(servers, workdir, port, redirect_port, certificate):
+    """
+    Return deploy/nginx/modena-networks.conf as it is but for what the loopback needs: the
+    instances' ports, the folders of the work folder, its own ports and certificate.
+    """
+    text = (DEPLOY / "nginx" / "modena-networks.conf").read_text()
+    upstream = "".join(
+        f"    server 127.0.0.1:{server.port} max_fails=1 fail_timeout=10s;\n" for server in servers
+    )
+    text, count = re.subn(r"(    server 127\.0\.0\.1:\d+ [^\n]*\n)+", upstream, text)
+    replacements = [
+        (r"listen 80;", f"listen 127.0.0.1:{redirect_port};"),
+        (r"listen 443 ssl http2;", f"listen 127.0.0.1:{port} ssl;"),
+        (r"\n *listen \[::\]:\d+[^;]*;", ""),
+        (r"ssl_certificate [^;]*;", f"ssl_certificate {certificate}.crt;"),
+        (r"ssl_certificate_key [^;]*;", f"ssl_certificate_key {certificate}.key;"),
+        (r"/srv/networks/", f"{workdir}/"),
+    ]
+    for pattern, replacement in replacements:
+        text, found = re.subn(pattern, replacement, text)
+        count = count and found
+    if not count:
+        raise SystemExit(f"{DEPLOY / 'nginx'}: not the configuration bench/common.py expects")
+    return text
+
+
+class Proxy:
+    """
+    Debian's nginx on the loopback, with deploy/nginx/modena-networks.conf, in front of
+    `servers`; stopped on leaving the `with` block. It answers HTTPS with a certificate of its
+    own (the clients do not check it), and logs NGINX_LOG_FORMAT in `access_log`.
+    """
+
+    def __init__(self, servers, workdir):
+        self.workdir = workdir
+        self.port, self.redirect_port = free_port(), free_port()
+        self.access_log = workdir / "nginx-access.log"
+        self.log = workdir / "nginx-error.log"
+        self.config = workdir / "nginx.conf"
+        certificate = workdir / "proxy"
+        command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        command += ["-subj", "/CN=127.0.0.1", "-keyout", f"{certificate}.key"]
+        command += ["-out", f"{certificate}.crt"]
+        subprocess.run(
+            command,
+            check=True,
+            capture_output=True,
+        )
+        site = nginx_site(servers, workdir, self.port, self.redirect_port, certificate)
+        # The workers read the work folder, which only its owner may (mktemp): as root, nginx
+        # would run them as nobody.
+        user = "user root;" if os.getuid() == 0 else ""
+        self.config.write_text(
+            f"""{user}
+worker_processes 1;
+pid {workdir}/nginx.pid;
+error_log {self.log} warn;
+events {{ worker_connections 512; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    log_format upstreams '{NGINX_LOG_FORMAT}';
+    access_log {self.access_log} upstreams;
+    client_body_temp_path {workdir}/nginx-body;
+    proxy_temp_path {workdir}/nginx-proxy;
+    fastcgi_temp_path {workdir}/nginx-fastcgi;
+    uwsgi_temp_path {workdir}/nginx-uwsgi;
+    scgi_temp_path {workdir}/nginx-scgi;
+{site}
+}}
+"""
+        )
+
+    def check(self):
+        """Return what `nginx -t` finds wrong with the configuration, or None."""
+        test = subprocess.run([NGINX, "-t", "-c", self.config], capture_output=True, text=True)
+        return test.stderr if test.returncode else None
+
+    def __enter__(self):
+        if problem := self.check():
+            raise SystemExit(f"nginx refuses {self.config}:\n{problem}")
+        self.process = subprocess.Popen(
+            [NGINX, "-c", self.config, "-g", "daemon off;"], start_new_session=True
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.request("/robots.txt")
+                return self
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise SystemExit(f"nginx did not start: see {self.log}") from None
+                time.sleep(0.2)
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # nginx's graceful shutdown
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def url(self, address):
+        return f"https://127.0.0.1:{self.port}{address}"
+
+    def request(self, address, headers=None, timeout=120):
+        """Ask for `address` over HTTPS on a connection of its own; return the Response, timed."""
+        client = http.client.HTTPSConnection(
+            "127.0.0.1", self.port, timeout=timeout, context=ssl._create_unverified_context()
+        )
+        try:
+            started = time.perf_counter()
+            client.request("GET", address, headers=headers or {})
+            response = client.getresponse()
+            body = response.read()
+            return Response(response.status, response.headers, body, time.perf_counter() - started)
+        finally:
+            client.close()
+
+    def answered(self):
+        """Return [(time, status, [instance ports tried])] of the access log so far."""
+        entries = []
+        for line in self.access_log.read_text().splitlines():
+            moment, status, *upstreams = line.replace(",", " ").split()
+            ports = [int(upstream.rsplit(":", 1)[1]) for upstream in upstreams if ":" in upstream]
+            entries.append((float(moment), int(status), ports))
+        return entries
 
 
 # The load

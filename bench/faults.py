@@ -1,22 +1,25 @@
 """
 Put the site through load and faults as gunicorn serves it: a minute of concurrent visitors,
-PostgreSQL restarted under load, Redis stopped under load. Each phase's figures are checked
-against the criteria of the reliability issue, PASS or FAIL.
+PostgreSQL restarted under load, Redis stopped under load; then two instances behind nginx as
+deploy/ configures them, an edit made through one and one stopped under load. Each phase's
+figures are checked against the criteria of the reliability and scale issues, PASS or FAIL.
 
-bench/faults installs wrk and the virtualenv, runs this module within a time limit, and always
-brings PostgreSQL and Redis back up; bench/README.md says what each phase measures.
+bench/faults installs wrk, nginx and the virtualenv, runs this module within a time limit, and
+always brings PostgreSQL and Redis back up; bench/README.md says what each phase measures.
 """
 
 import collections
 import contextlib
 import http.client
 import json
+import re
 import shlex
 import statistics
 import subprocess
 import threading
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import redis
 from django.conf import settings
@@ -25,7 +28,18 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 
-from bench.common import Report, Server, add_synthetic, arguments, log, run, set_up, wrk
+from bench.common import (
+    PROXY_HEADERS,
+    Proxy,
+    Report,
+    Server,
+    add_synthetic,
+    arguments,
+    log,
+    run,
+    set_up,
+    wrk,
+)
 
 DATABASE = "faults"
 SYNTHETIC_NETWORKS = 1000
@@ -50,6 +64,14 @@ VISITORS = 4
 # Phase c: load while Redis is down; how long Redis may take to answer again.
 REDIS_DOWN_SECONDS = 10
 REDIS_START_SECONDS = 10
+# Phase d: load through nginx with both instances up, memory sampled; then load while one
+# instance is stopped (STOP_AFTER_SECONDS in), down DOWN_SECONDS, then started again.
+INSTANCES_LOAD_SECONDS = 20
+FAILOVER_SECONDS = 30
+STOP_AFTER_SECONDS = 6
+DOWN_SECONDS = 8
+# The administrator who makes phase d's edit through one instance.
+ADMIN = ("faults-admin", "faults-only-Passw0rd!")
 
 
 def main():
@@ -62,12 +84,12 @@ def main():
     add_synthetic(SYNTHETIC_NETWORKS)
     report = Report("Load and faults", options.command, workers=options.workers)
     data = data_line()
-    site = Site(options, environment, visitor_addresses())
+    site = Site(options, environment, visitor_addresses(), edited_network())
     # Restarting PostgreSQL kills this process's connection too: it has no more use for it.
     connection.close()
 
     sections, verdicts = [], []
-    for phase in (load_phase, postgresql_phase, redis_phase):
+    for phase in (load_phase, postgresql_phase, redis_phase, instances_phase):
         log(f"--- {phase.__doc__.splitlines()[0]}")
         title, lines, checks = phase(site)
         sections.append(f"## {title}\n\n" + "\n".join([*lines, "", *format_checks(checks)]))
@@ -104,19 +126,21 @@ class Site:
     options: object
     environment: dict
     mix: list
+    # (pk, slug, name) of the network phase d unpublishes and publishes again.
+    edited: tuple
 
     @property
     def uncached_mix(self):
         """The addresses of pages built from the database (not static, not a file), each time."""
         return [address for address in self.mix if is_page(address)]
 
-    def server(self, page_cache=True):
+    def server(self, page_cache=True, **options):
         environment = dict(self.environment)
         if not page_cache:
             environment["DJANGO_PAGE_CACHE_SECONDS"] = "0"
-        return Server(environment, self.options, capture_output=True)
+        return Server(environment, self.options, capture_output=True, **options)
 
-    def load(self, server, seconds, while_running=None):
+    def load(self, server, seconds, while_running=None, headers=PROXY_HEADERS):
         """Load `server` with the visitors' mix for `seconds`; return wrk's Load."""
         return wrk(
             server,
@@ -125,6 +149,7 @@ class Site:
             timeout=CLIENT_TIMEOUT_SECONDS,
             mix=self.mix,
             while_running=while_running,
+            headers=headers,
         )
 
 
@@ -442,6 +467,232 @@ def redis_phase(site):
         (health_up[0] == 200 and set(health_up[1].values()) == {"ok"}, "c: /healthz ok after"),
     ]
     return "c. Redis down under load, page cache on", lines, checks
+
+
+def instances_phase(site):
+    """d. Two instances behind nginx: an edit through one, then one stopped under load."""
+    options = site.options
+    with contextlib.ExitStack() as stack:
+        first = stack.enter_context(site.server(deployed=True))
+        second = stack.enter_context(site.server(deployed=True))
+        proxy = stack.enter_context(Proxy([first, second], options.workdir))
+        edit_lines, edit_checks = edit_through_one(site, first, second, proxy)
+        served = served_by_nginx(proxy)
+
+        site.load(proxy, WARM_UP_SECONDS, headers={})
+        samples = []
+
+        def sample_memory(process):
+            while process.poll() is None:
+                samples.append((first.rss_mib(), second.rss_mib()))
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(MEMORY_SAMPLE_SECONDS)
+            samples.append((first.rss_mib(), second.rss_mib()))
+
+        both = site.load(proxy, INSTANCES_LOAD_SECONDS, sample_memory, headers={})
+        events = {}
+
+        def stop_and_start(process):
+            time.sleep(STOP_AFTER_SECONDS)
+            events["stopping"] = time.time()
+            second.stop(graceful=True)
+            events["stopped"] = time.time()
+            time.sleep(DOWN_SECONDS)
+            events["starting"] = time.time()
+            stack.enter_context(site.server(deployed=True, port=second.port))
+            events["started"] = time.time()
+
+        failover = site.load(proxy, FAILOVER_SECONDS, stop_and_start, headers={})
+        answered = proxy.answered()
+
+    growth = [
+        (samples[-1][index] - samples[0][index]) / samples[0][index] * 100 for index in (0, 1)
+    ]
+    during = [entry for entry in answered if events["stopped"] < entry[0] < events["starting"]]
+    after = [entry for entry in answered if entry[0] > events["started"]]
+    by_first = sum(ports[-1] == first.port for _moment, _status, ports in during)
+    retried = sum(len(ports) > 1 for _moment, _status, ports in answered)
+    back = [moment for moment, _status, ports in after if ports[-1] == second.port]
+    lines = [
+        *edit_lines,
+        *served,
+        f"- Load through nginx, both instances up: wrk, {options.connections} connections for "
+        f"{INSTANCES_LOAD_SECONDS} s after {WARM_UP_SECONDS} s of warm-up, the mix of phase a",
+        *wrk_lines(both),
+        "- Memory (RSS of each instance's master and workers), samples every "
+        f"{MEMORY_SAMPLE_SECONDS} s (MiB): first "
+        + ", ".join(f"{rss:.1f}" for rss, _other in samples)
+        + "; second "
+        + ", ".join(f"{rss:.1f}" for _other, rss in samples)
+        + f"; growth {growth[0]:+.1f} % and {growth[1]:+.1f} %",
+        f"- One instance stopped under load: wrk, {options.connections} connections for "
+        f"{FAILOVER_SECONDS} s; after {STOP_AFTER_SECONDS} s the second instance stopped as "
+        f"`systemctl stop` does (SIGTERM: requests under way answered first), in "
+        f"{events['stopped'] - events['stopping']:.1f} s; started again "
+        f"{events['starting'] - events['stopped']:.1f} s later, answering after "
+        f"{events['started'] - events['starting']:.1f} s",
+        *wrk_lines(failover),
+        f"- While it was stopped: {len(during):,} responses of the site through nginx, "
+        f"{by_first:,} of them by the first instance; {retried:,} requests in all went to the "
+        "other instance after the one nginx tried first failed",
+        f"- After it started again: {len(back):,} of {len(after):,} responses by it"
+        + (f", the first {back[0] - events['started']:.1f} s after" if back else ""),
+    ]
+    checks = [
+        *edit_checks,
+        (both.errors["status"] == 0 and both.socket_errors == 0, "d: no error, both up"),
+        (
+            max(growth) < MEMORY_GROWTH_LIMIT_PERCENT,
+            f"d: memory of each instance flat (growth under {MEMORY_GROWTH_LIMIT_PERCENT} %)",
+        ),
+        (
+            failover.errors["status"] == 0 and failover.socket_errors == 0,
+            "d: no failed request with one instance stopped under load",
+        ),
+        (bool(during) and by_first == len(during), "d: the other instance served meanwhile"),
+        (bool(back), "d: the instance started again serves again"),
+    ]
+    return "d. Two instances behind nginx, page cache on", lines, checks
+
+
+def edit_through_one(site, first, second, proxy):
+    """
+    Unpublish a network through the first instance's admin, then publish it again; after each,
+    ask for its page from the second instance and through nginx (twice: both instances).
+    Return the report's lines and checks.
+    """
+    pk, slug, name = site.edited
+    with translation.override("it"):
+        page = reverse("networks:detail", args=[slug])
+        listing = reverse("networks:list")
+    admin = AdminSession(first)
+    for server in (first, second):  # cached before the edit, as visitors left them
+        visit(server, page)
+        visit(server, listing)
+    admin.log_in(*ADMIN)
+    results = {}
+    for action in ("unpublish", "publish"):
+        status = admin.action(action, pk)
+        started = time.monotonic()
+        seen = [
+            visit(second, page).status,
+            *(proxy.request(page).status for _twice in range(2)),
+        ]
+        listed = name.encode() in second.request(listing).body
+        results[action] = (status, seen, listed, time.monotonic() - started)
+    unpublished, published = results["unpublish"], results["publish"]
+    lines = [
+        f"- Instances: two gunicorns with deploy/gunicorn.conf.py ({site.options.workers} "
+        "workers each), the same database, Redis and folders; Debian's nginx in front with "
+        "deploy/nginx/modena-networks.conf, on HTTPS",
+        f"- Edit: “{name}” unpublished through the first instance's admin (HTTP "
+        f"{unpublished[0]}), its page asked for at once from the second and twice through "
+        f"nginx: {unpublished[1]}, in the second's list: {'yes' if unpublished[2] else 'no'} "
+        f"(all four asked for in {unpublished[3] * 1000:.0f} ms); published again (HTTP "
+        f"{published[0]}): {published[1]}, in the list: {'yes' if published[2] else 'no'}",
+    ]
+    checks = [
+        (
+            unpublished[1] == [404] * 3 and not unpublished[2],
+            "d: an edit through one instance is on the other at once (unpublished)",
+        ),
+        (
+            published[1] == [200] * 3 and published[2],
+            "d: an edit through one instance is on the other at once (published again)",
+        ),
+    ]
+    return lines, checks
+
+
+def served_by_nginx(proxy):
+    """Return the report's lines on what nginx serves itself: static files, gzipped."""
+    address = static("css/bootstrap-italia.min.css")
+    response = proxy.request(address, headers={"Accept-Encoding": "gzip"})
+    from_site = any(address in line for line in proxy.access_log.read_text().splitlines())
+    page = proxy.request(reverse("networks:list"), headers={"Accept-Encoding": "gzip"})
+    redirect = http.client.HTTPConnection("127.0.0.1", proxy.redirect_port, timeout=10)
+    redirect.request("GET", "/it/reti/")
+    moved = redirect.getresponse()
+    return [
+        f"- Static files by nginx: `{address}` HTTP {response.status}, "
+        f"{response.headers.get('Content-Encoding') or 'not compressed'}, "
+        f"`Cache-Control: {response.headers.get('Cache-Control')}`"
+        + (", yet the site was asked for it" if from_site else ", the site not asked"),
+        f"- A page through nginx: HTTP {page.status}, "
+        f"{page.headers.get('Content-Encoding') or 'not compressed'}, "
+        f"`X-Request-ID: {page.headers.get('X-Request-ID')}` (nginx's); plain HTTP: "
+        f"{moved.status} to `{moved.getheader('Location')}`",
+    ]
+
+
+class AdminSession:
+    """An administrator's browser on one instance: its cookies and the forms' CSRF token."""
+
+    def __init__(self, server):
+        self.server = server
+        self.cookies = {}
+
+    def send(self, method, address, fields=None):
+        """Return the status, Location and text of the response to `method` `address`."""
+        headers = {
+            **PROXY_HEADERS,
+            "Referer": f"https://127.0.0.1:{self.server.port}{address}",
+            "Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items()),
+        }
+        body = urlencode(fields, doseq=True) if fields else None
+        if body:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        client = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        try:
+            client.request(method, address, body=body, headers=headers)
+            response = client.getresponse()
+            text = response.read().decode(errors="replace")
+        finally:
+            client.close()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _equals, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, response.getheader("Location"), text
+
+    def form_token(self, address):
+        _status, _location, text = self.send("GET", address)
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)[1]
+
+    def log_in(self, username, password):
+        address = reverse("admin:login")
+        fields = {"username": username, "password": password, "next": reverse("admin:index")}
+        status, _location, _text = self.send(
+            "POST", address, {"csrfmiddlewaretoken": self.form_token(address), **fields}
+        )
+        if status != 302:
+            raise SystemExit(f"bench/faults: the admin refused {username} (HTTP {status})")
+
+    def action(self, name, pk):
+        """Run the admin action `name` on the network `pk`; return the response's status."""
+        address = reverse("admin:networks_network_changelist")
+        fields = {"action": name, "_selected_action": [pk], "index": 0, "confirm": "1"}
+        status, _location, _text = self.send(
+            "POST", address, {"csrfmiddlewaretoken": self.form_token(address), **fields}
+        )
+        return status
+
+
+def edited_network():
+    """Return (pk, slug, name) of a real network, and make the administrator who edits it."""
+    from django.contrib.auth import get_user_model
+
+    from networks.management.commands.populate_synthetic import PREFIX
+    from networks.models import Network
+
+    username, password = ADMIN
+    user, _created = get_user_model().objects.get_or_create(
+        username=username, defaults={"is_staff": True, "is_superuser": True}
+    )
+    user.set_password(password)
+    user.save()
+    network = Network.objects.published().exclude(slug__startswith=PREFIX).order_by("slug")[0]
+    return network.pk, network.slug, network.name_it
 
 
 def wait_for_redis(options, seconds):

@@ -1,14 +1,18 @@
 # Shared by bench/run and bench/faults (sourced, not run): wrk, and a work folder for the
 # servers that bench/common.py starts, with every one of them stopped on the way out.
 
-# Debian's wrk, installed when missing, as .ci/run installs Chromium.
-need_wrk() {
-    command -v wrk >/dev/null && return
+# A Debian package's command, the package installed when missing, as .ci/run installs Chromium.
+need_package() {  # command package
+    command -v "$1" >/dev/null && return
     if [ "$(id -u)" != 0 ]; then
-        echo "$0 needs wrk: apt-get install wrk" >&2
+        echo "$0 needs $1: apt-get install $2" >&2
         exit 1
     fi
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2"
+}
+
+need_wrk() {
+    need_package wrk wrk
 }
 
 # $work: a folder for the servers' pid and log files and the site's static and media files.
@@ -44,4 +48,8 @@ stop_servers() {
         done
         kill -KILL "$pid" 2>/dev/null || true
     done
+    # nginx too (bench/faults), which removes its pid file when it stops.
+    if [ -f "$work/nginx.pid" ]; then
+        kill -QUIT "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    fi
 }
