@@ -46,7 +46,8 @@ audit:
 	bench/audit $(AUDIT_ARGS)
 
 # Load and faults under gunicorn (bench/README.md): a minute of visitors, then PostgreSQL
-# restarted and Redis stopped under load; about two minutes, five at most. It restarts the
+# restarted and Redis stopped under load, then two instances behind nginx (deploy/) with one
+# stopped under load; about four minutes, seven at most. It restarts the
 # PostgreSQL and Redis of 127.0.0.1, and always leaves them running.
 faults:
 	bench/faults $(FAULTS_ARGS)

@@ -4,8 +4,8 @@ import logging
 import os
 import uuid
 
-from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -29,10 +29,14 @@ def check_cache():
 
 
 def check_storage():
-    for folder in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT):
-        os.makedirs(folder, exist_ok=True)
-        if not os.access(folder, os.W_OK):
-            raise RuntimeError(f"{folder} is not writable")
+    """The uploads' folders are writable; on S3, the bucket answers (one request each)."""
+    for storage in (storages["default"], storages["documents"]):
+        if isinstance(storage, FileSystemStorage):
+            os.makedirs(storage.location, exist_ok=True)
+            if not os.access(storage.location, os.W_OK):
+                raise RuntimeError(f"{storage.location} is not writable")
+        else:  # S3 (settings.s3_storages): raises if the bucket is missing or refuses the site
+            storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
 
 
 CHECKS = {"database": check_database, "cache": check_cache, "storage": check_storage}

@@ -224,6 +224,51 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 PRIVATE_MEDIA_URL = "/documents/"
 
+
+def s3_storages(bucket, endpoint_url, region=None):
+    """
+    Return the storages of the uploads on S3-compatible storage (django-storages): logos and
+    their renditions under media/, which the bucket's policy lets anyone read; documents under
+    documents/, private, served by the site as from their folder. The credentials are boto3's:
+    AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, or the machine's role.
+    """
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url,
+        "region_name": region,
+        # endpoint/bucket/name: one origin for the Content-Security-Policy, whatever the provider.
+        "addressing_style": "path",
+        # A name taken gets a suffix, as in a folder: an upload never replaces another's file.
+        "file_overwrite": False,
+    }
+    return {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**options, "location": "media", "querystring_auth": False},
+        },
+        "documents": {
+            "BACKEND": "networks.storage.PrivateS3Storage",
+            "OPTIONS": {**options, "location": "documents"},
+        },
+    }
+
+
+# The uploads on S3 when DJANGO_S3_BUCKET names a bucket: for instances on several machines
+# without a folder they share. Otherwise in MEDIA_ROOT and DJANGO_PRIVATE_MEDIA_ROOT.
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
+S3_ENDPOINT_URL = os.environ.get("DJANGO_S3_ENDPOINT_URL", "").rstrip("/")
+if S3_BUCKET:
+    if not S3_ENDPOINT_URL:
+        raise ImproperlyConfigured(
+            "Set DJANGO_S3_ENDPOINT_URL with DJANGO_S3_BUCKET (for Amazon S3, "
+            "https://s3.<region>.amazonaws.com)."
+        )
+    STORAGES.update(
+        s3_storages(S3_BUCKET, S3_ENDPOINT_URL, os.environ.get("DJANGO_S3_REGION") or None)
+    )
+else:
+    STORAGES["documents"] = {"BACKEND": "networks.storage.PrivateStorage"}
+
 # Logo renditions are made when the logo is saved, then assumed to exist: showing a page does
 # not check the disk for them.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
@@ -386,7 +431,12 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # The logos' bucket, when they are on S3.
+        "img-src": [
+            "'self'",
+            "data:",
+            *([f"{S3_ENDPOINT_URL}/{S3_BUCKET}/media/"] if S3_BUCKET else []),
+        ],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],

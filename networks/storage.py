@@ -1,8 +1,17 @@
-"""The storage of documents, which are not public until the view serving them says so."""
+"""
+The storage of documents, which are not public until the view serving them says so: a folder,
+or a bucket's private objects when the uploads are on S3 (settings.STORAGES["documents"]).
+"""
+
+from urllib.parse import urljoin
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-from django.utils.functional import cached_property
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.encoding import filepath_to_uri
+from django.utils.functional import LazyObject, cached_property, empty
+from storages.backends.s3 import S3Storage
 
 
 class PrivateStorage(FileSystemStorage):
@@ -28,5 +37,34 @@ class PrivateStorage(FileSystemStorage):
                 self.__dict__.pop(name, None)
 
 
+class PrivateS3Storage(S3Storage):
+    """
+    Documents as private objects of the bucket: nobody reads them from it but the site, and
+    their URLs lead to networks.views.document_file, as PrivateStorage's do.
+    """
+
+    default_acl = "private"
+
+    def url(self, name, parameters=None, expire=None, http_method=None):
+        return urljoin(settings.PRIVATE_MEDIA_URL, filepath_to_uri(name))
+
+
+class DocumentStorage(LazyObject):
+    """settings.STORAGES["documents"], looked up when first used, again when STORAGES change."""
+
+    def _setup(self):
+        self._wrapped = storages["documents"]
+
+
+documents_storage = DocumentStorage()
+
+
+@receiver(setting_changed)
+def storages_changed(setting, **kwargs):
+    if setting == "STORAGES":
+        documents_storage._wrapped = empty
+
+
 def private_storage():
-    return PrivateStorage()
+    """The documents' storage (the model field's, named in its migrations)."""
+    return documents_storage

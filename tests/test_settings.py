@@ -22,7 +22,8 @@ print(json.dumps({
 """
 
 
-def run_settings(**environ):
+def run_settings(script=SHOW_SETTINGS, **environ):
+    """Run `script` in a fresh interpreter with the settings of `environ` alone."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -30,7 +31,7 @@ def run_settings(**environ):
     }
     env.update(DJANGO_SETTINGS_MODULE="modena_networks.settings", **environ)
     return subprocess.run(
-        [sys.executable, "-c", SHOW_SETTINGS],
+        [sys.executable, "-c", script],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,

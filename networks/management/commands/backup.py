@@ -2,16 +2,31 @@
 
 import io
 import os
+import posixpath
 import tarfile
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 # Derived or short-lived data: rebuilt (search documents) or not worth keeping (sessions).
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "networks.searchdocument"]
+# The archive's folder of each storage of uploads: the logos, the documents.
+FOLDERS = {"media": "default", "private-media": "documents"}
+
+
+def stored_files(storage, folder=""):
+    """Yield the name of every file in `storage` under `folder`, a folder or a bucket's prefix."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a folder not made yet: nothing uploaded
+        return
+    for name in sorted(files):
+        yield posixpath.join(folder, name)
+    for name in sorted(folders):
+        yield from stored_files(storage, posixpath.join(folder, name))
 
 
 def owner_only(path):
@@ -50,10 +65,13 @@ class Command(BaseCommand):
             entry.size = len(encoded)
             entry.mtime = int(timezone.now().timestamp())
             archive.addfile(entry, io.BytesIO(encoded))
-            for name, folder in [
-                ("media", settings.MEDIA_ROOT),
-                ("private-media", settings.PRIVATE_MEDIA_ROOT),
-            ]:
-                if Path(folder).is_dir():
-                    archive.add(folder, arcname=name)
+            # From the folders or the bucket (settings.STORAGES): the same archive either way.
+            for folder, alias in FOLDERS.items():
+                storage = storages[alias]
+                for name in stored_files(storage):
+                    entry = tarfile.TarInfo(f"{folder}/{name}")
+                    entry.size = storage.size(name)
+                    entry.mtime = int(storage.get_modified_time(name).timestamp())
+                    with storage.open(name, "rb") as content:
+                        archive.addfile(entry, content)
         self.stdout.write(f"Backup written to {output}")

@@ -9,7 +9,6 @@ message naming the member and the problem, and changes nothing.
 
 import gzip
 import json
-import shutil
 import tarfile
 import tempfile
 import zlib
@@ -18,7 +17,8 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
@@ -26,6 +26,7 @@ from django.db import DatabaseError, transaction
 from django.utils import translation
 
 from networks import cache as page_cache
+from networks.management.commands.backup import FOLDERS
 from networks.models import Network
 from networks.search import reindex_all
 from networks.signals import muted
@@ -39,7 +40,6 @@ from networks.validators import (
 )
 
 DATA = "data.json"
-FOLDERS = {"media": "MEDIA_ROOT", "private-media": "PRIVATE_MEDIA_ROOT"}
 LOGO_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 # What reading a damaged or foreign file as a .tar.gz raises.
 UNREADABLE = (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile)
@@ -190,13 +190,16 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{archive} is refused, nothing was restored: {DATA}: {error}"
                 ) from None
-            for name, setting in FOLDERS.items():
-                for path in (unpacked / name).rglob("*"):
+            for name, alias in FOLDERS.items():
+                storage = storages[alias]
+                for path in sorted((unpacked / name).rglob("*")):
                     if path.is_file():
-                        relative = path.relative_to(unpacked / name)
-                        destination = Path(getattr(settings, setting)) / relative
-                        destination.parent.mkdir(parents=True, exist_ok=True)
-                        shutil.copyfile(path, destination)
+                        relative = path.relative_to(unpacked / name).as_posix()
+                        # Under its own name, which the restored data refers to.
+                        if storage.exists(relative):
+                            storage.delete(relative)
+                        with path.open("rb") as content:
+                            storage.save(relative, File(content))
         # loaddata ran with the signals muted and put back the backup's content version: move
         # it, so that no page cached before shows the old content.
         page_cache.content_changed()
