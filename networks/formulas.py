@@ -11,13 +11,24 @@ the file keep every text as it was. Numbers are not texts, and stay as they are.
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPED_STARTS = tuple(f"'{start}" for start in (*FORMULA_STARTS, "'"))
+ESCAPED = FORMULA_STARTS + ESCAPED_STARTS
+# The first characters of those: a text beginning with another is never escaped.
+FIRSTS = frozenset(start[0] for start in ESCAPED)
 
 
 def escape_formula(value):
     """Return `value` with an apostrophe before it if it is a text a spreadsheet would run."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS + ESCAPED_STARTS):
+    if isinstance(value, str) and value.startswith(ESCAPED):
         return f"'{value}"
     return value
+
+
+def escape_formulas(values):
+    """Return the list of `values`, escape_formula() on each: fast on rows of a large file."""
+    return [
+        escape_formula(value) if value.__class__ is str and value[:1] in FIRSTS else value
+        for value in values
+    ]
 
 
 def unescape_formula(value):
