@@ -8,6 +8,8 @@ from xml.etree import ElementTree
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from networks.filters import NetworkFilter
@@ -352,3 +354,23 @@ class TestOpenDataPage:
         assert (
             'href="/it/dati-aperti/">Scarica i dati</a>' in client.get("/it/reti/").content.decode()
         )
+
+
+@pytest.mark.parametrize("address", ["/opendata/networks.csv", "/opendata/networks.json"])
+def test_the_files_take_as_many_queries_for_many_networks_as_for_a_few(client, address):
+    """Read as plain values in a few queries: never a query, or a reverse(), per network."""
+
+    def queries():
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(address)
+        assert response.status_code == 200
+        return len(captured)
+
+    themes = ThemeFactory.create_batch(2)
+    for _ in range(2):
+        MembershipFactory(network=NetworkFactory(themes=themes))
+    few = queries()
+    for _ in range(20):
+        MembershipFactory(network=NetworkFactory(themes=themes))
+    assert queries() == few
