@@ -8,9 +8,14 @@ the CSV, a text that a spreadsheet would run as a formula gets an apostrophe bef
 opendata.catalog.
 """
 
+import csv
+import io
+import json
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -120,7 +125,7 @@ class Values:
     urls: dict
 
     @classmethod
-    def of(cls, networks, request):
+    def of(cls, networks, base):
         # Each column as it is: modeltranslation's values() would also fill in each fallback.
         networks = networks.prefetch_related(None).rewrite(False)
         chosen = networks.values("pk")
@@ -151,7 +156,7 @@ class Values:
             networks=list(networks.values(*NETWORK_VALUES, *texts)),
             memberships=memberships,
             themes=themes_of,
-            urls=page_url_templates(request),
+            urls=page_url_templates(base),
         )
 
 
@@ -175,21 +180,21 @@ NO_MEMBERSHIP = {}
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
-def page_url_templates(request):
-    """Return {language: the address of a network's page, with "{slug}" for its slug}."""
+def page_url_templates(base):
+    """Return {language: the address of a network's page under `base`, "{slug}" its slug}."""
     placeholder = "slug-placeholder"
     templates = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             path = reverse("networks:detail", kwargs={"slug": placeholder})
-        templates[code] = request.build_absolute_uri(path).replace(placeholder, "{slug}")
+        templates[code] = urljoin(base, path).replace(placeholder, "{slug}")
     return templates
 
 
-def records(networks, request):
+def records(networks, base):
     """Return each of `networks` (a queryset, in its order) as nested data, translated fields
-    as {language: text}: the JSON dataset."""
-    values = Values.of(networks, request)
+    as {language: text}, their pages' addresses under `base`: the JSON dataset's."""
+    values = Values.of(networks, base)
     return [
         record(row, values.memberships.get(row["pk"], NO_MEMBERSHIP), values)
         for row in values.networks
@@ -220,13 +225,13 @@ def localized(obj, field, code):
     return getattr(obj, build_localized_fieldname(field, code)) or ""
 
 
-def csv_rows(networks, request):
+def csv_rows(networks, base):
     """
     Return each of `networks` (a queryset, in its order) flattened into the CSV's columns, a
     list in the order of field_descriptions(); a text a spreadsheet would run as a formula
-    escaped: the CSV dataset.
+    escaped, their pages' addresses under `base`: the CSV dataset's.
     """
-    values = Values.of(networks, request)
+    values = Values.of(networks, base)
     columns = [column for column, _description in field_descriptions()]
     texts = [
         (f"{field}_{code}", column)
@@ -249,3 +254,24 @@ def csv_rows(networks, request):
             flat[f"url_{code}"] = url.format(slug=row["slug"])
         rows.append(escape_formulas([flat[column] for column in columns]))
     return rows
+
+
+def csv_text(rows):
+    """Return the CSV file of `rows` (csv_rows()), with its header, as UTF-8."""
+    # Written whole: row by row into a response costs a call for each.
+    content = io.StringIO()
+    writer = csv.writer(content)
+    writer.writerow(column for column, _description in field_descriptions())
+    writer.writerows(rows)
+    return content.getvalue().encode()
+
+
+def json_text(records):
+    """Return the JSON file of `records` (records()), as UTF-8."""
+    data = {
+        "licence": LICENCE_URL,
+        "publisher": settings.CITY_NAME,
+        "count": len(records),
+        "networks": records,
+    }
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).encode()

@@ -1,7 +1,5 @@
 """The open data's files (CSV, JSON), filtered as the list is, and the page that describes them."""
 
-import csv
-import io
 import json
 
 import yaml
@@ -17,7 +15,7 @@ from django.views.generic import TemplateView
 from networks.cache import conditional
 from networks.filters import NetworkFilter
 
-from . import catalog, datapackage, datasets, openapi
+from . import built, catalog, datapackage, datasets, openapi
 
 
 def read_only(view):
@@ -80,7 +78,7 @@ def filtered_datasets(request, rows):
         filterset = NetworkFilter(request.GET, queryset=datasets.datasets_queryset(language))
         if not filterset.is_valid():
             return None, bad_parameters(filterset.errors.get_json_data())
-        return rows(filterset.qs, request), None
+        return rows(filterset.qs, request.build_absolute_uri("/")), None
 
 
 def link_licence_and_description(response, description, media_type):
@@ -95,31 +93,26 @@ def link_licence_and_description(response, description, media_type):
 @read_only
 @conditional
 def opendata_json(request):
-    records, error = filtered_datasets(request, datasets.records)
-    if error:
-        return error
-    data = {
-        "licence": datasets.LICENCE_URL,
-        "publisher": settings.CITY_NAME,
-        "count": len(records),
-        "networks": records,
-    }
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    content = None if request.GET else built.current("networks.json")
+    if content is None:
+        records, error = filtered_datasets(request, datasets.records)
+        if error:
+            return error
+        content = datasets.json_text(records)
+    response = HttpResponse(content, content_type="application/json")
     return link_licence_and_description(response, reverse("opendata_openapi"), "application/yaml")
 
 
 @read_only
 @conditional
 def opendata_csv(request):
-    rows, error = filtered_datasets(request, datasets.csv_rows)
-    if error:
-        return error
-    # Written whole, then sent: row by row into the response costs a call for each.
-    content = io.StringIO()
-    writer = csv.writer(content)
-    writer.writerow(column for column, _description in datasets.field_descriptions())
-    writer.writerows(rows)
-    response = HttpResponse(content.getvalue(), content_type="text/csv; charset=utf-8")
+    content = None if request.GET else built.current("networks.csv")
+    if content is None:
+        rows, error = filtered_datasets(request, datasets.csv_rows)
+        if error:
+            return error
+        content = datasets.csv_text(rows)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="networks.csv"'
     return link_licence_and_description(
         response, reverse("opendata_datapackage"), "application/json"

@@ -122,7 +122,7 @@ def test_an_instance_runs_gunicorn_with_its_configuration_and_writes_only_the_up
     assert all(f"modena-networks@{port}" in (ROOT / "README.md").read_text() for port in ports)
 
 
-@pytest.mark.parametrize("job", ["links", "schedule", "digest"])
+@pytest.mark.parametrize("job", ["links", "schedule", "digest", "opendata"])
 def test_each_job_runs_a_command_of_the_site_from_its_timer(job):
     service = unit(f"modena-networks-{job}.service")
     [command] = service["ExecStart"]

@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -374,3 +375,58 @@ def test_the_files_take_as_many_queries_for_many_networks_as_for_a_few(client, a
     for _ in range(20):
         MembershipFactory(network=NetworkFactory(themes=themes))
     assert queries() == few
+
+
+class TestBuiltAhead:
+    """The files without filters, built ahead by build_open_data while the content stands."""
+
+    FILES = ["/opendata/networks.csv", "/opendata/networks.json"]
+
+    @pytest.fixture(autouse=True)
+    def site_url(self, settings):
+        settings.SITE_URL = "http://testserver"  # the requests' own: the same addresses
+
+    def network_reads(self, client, address):
+        """Return the response to `address` and how many of its queries read the networks."""
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(address)
+        assert response.status_code == 200
+        return response, sum('FROM "networks_network"' in query["sql"] for query in captured)
+
+    @pytest.mark.parametrize("address", FILES)
+    def test_a_file_built_ahead_is_the_one_built_for_the_request(self, client, networks, address):
+        client.get("/it/reti/")  # the content version in the cache, as on a running site
+        built_for_the_request, reads = self.network_reads(client, address)
+        assert reads > 0
+        call_command("build_open_data", stdout=io.StringIO())
+        built_ahead, reads = self.network_reads(client, address)
+        assert reads == 0
+        assert built_ahead.content == built_for_the_request.content
+        assert built_ahead["Content-Type"] == built_for_the_request["Content-Type"]
+
+    def test_an_edit_shows_at_once_and_the_next_build_takes_it(self, client, networks):
+        call_command("build_open_data", stdout=io.StringIO())
+        eurodesk = networks["eurodesk"]
+        eurodesk.name_it = "Eurodesk Italia"
+        eurodesk.save()
+        for address in self.FILES:
+            assert "Eurodesk Italia" in client.get(address).content.decode()
+        output = io.StringIO()
+        call_command("build_open_data", stdout=output)
+        assert output.getvalue() == "Built networks.csv, networks.json\n"
+        response, reads = self.network_reads(client, "/opendata/networks.json")
+        assert reads == 0
+        assert "Eurodesk Italia" in response.content.decode()
+
+    def test_a_filtered_file_is_built_for_its_request(self, client, networks):
+        call_command("build_open_data", stdout=io.StringIO())
+        rows = csv_rows(client.get("/opendata/networks.csv", {"scope": "european"}))
+        assert [row["slug"] for row in rows] == ["eurodesk"]
+
+    def test_building_again_for_the_same_content_builds_nothing(self, networks):
+        call_command("build_open_data", stdout=io.StringIO())
+        output = io.StringIO()
+        call_command("build_open_data", stdout=output)
+        assert output.getvalue() == ""
+        call_command("build_open_data", force=True, stdout=output)
+        assert output.getvalue() == "Built networks.csv, networks.json\n"

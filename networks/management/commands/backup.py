@@ -12,7 +12,13 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 # Derived or short-lived data: rebuilt (search documents) or not worth keeping (sessions).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "networks.searchdocument"]
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "networks.searchdocument",
+    "opendata.builtfile",
+]
 # The archive's folder of each storage of uploads: the logos, the documents.
 FOLDERS = {"media": "default", "private-media": "documents"}
 
