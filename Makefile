@@ -8,7 +8,7 @@ DEV := DJANGO_DEBUG=1
 # Tests run with DEBUG off, as in production; they need some secret key.
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only}
 
-.PHONY: run test check lint format messages translations superuser clean robustness bench bench-search faults audit
+.PHONY: run test check lint format messages translations superuser clean robustness bench bench-search bench-cold faults audit
 
 run: $(VENV)/.installed translations
 	$(DEV) $(PY) manage.py migrate --no-input
@@ -39,6 +39,11 @@ bench:
 # some three minutes.
 bench-search:
 	bench/search $(BENCH_ARGS)
+
+# The pages and files a first visitor asks for, every cache emptied before each request, at 15
+# and 10,000 networks on PostgreSQL (bench/README.md); some four minutes.
+bench-cold:
+	bench/cold $(BENCH_ARGS)
 
 # Lighthouse (mobile) and axe-core on every kind of public page in both languages, under
 # gunicorn (bench/README.md); some ten minutes. Needs Node.js for Lighthouse; not in CI.

@@ -4,7 +4,8 @@
 --   wrk --script bench/wrk.lua http://127.0.0.1:8000/ -- /it/reti/ '/it/reti/?page={n}' /healthz
 --
 -- Given addresses after "--", the requests go round them ("{n}" becomes the request's number,
--- an address never asked for before) and the responses are counted by status. Without, wrk
+-- an address never asked for before) and the responses are counted by status; "@file" after
+-- "--" reads them from a file, one a line. Without, wrk
 -- sends one request over and over and the script costs nothing per response.
 --
 -- Latencies in microseconds: p50, p95, p99 and the slowest, and the latency at every half
@@ -20,6 +21,14 @@ end
 init = function(args)
   if #args == 0 then
     return
+  end
+  -- "@file": the addresses are the file's lines, too many for a command line.
+  if #args == 1 and args[1]:sub(1, 1) == "@" then
+    local lines = {}
+    for line in io.lines(args[1]:sub(2)) do
+      table.insert(lines, line)
+    end
+    args = lines
   end
   local count = 0
   statuses = {}
