@@ -15,14 +15,21 @@ from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Count
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from bench.common import PROXY_HEADERS, Report, Server, arguments, log, run, set_up, wrk
+from bench.common import (
+    Report,
+    Server,
+    arguments,
+    log,
+    queries_to_build,
+    run,
+    set_up,
+    sizes_argument,
+    wrk,
+)
 from bench.measure import populate
 from bench.search import percentile
 
@@ -100,7 +107,8 @@ def main():
         populate(size)
         call_command("build_open_data")  # as its timer does once a minute
         measured = Size(size, addresses(), queries={})
-        measured.queries = count_queries(measured.addresses)
+        by_address = queries_to_build(address for _name, address, _t in measured.addresses)
+        measured.queries = {name: by_address[address] for name, address, _t in measured.addresses}
         with Server(environment, options) as server:
             measure(server, measured, options)
         if size == TARGET_SIZE:  # smaller, the site has too few addresses to never repeat one
@@ -121,12 +129,7 @@ def parse_arguments():
     parser = arguments(
         __doc__.split("\n\n")[0], connections=1, output="cold.md", command="bench/cold"
     )
-    parser.add_argument(
-        "--sizes",
-        type=lambda text: [int(size) for size in text.split(",")],
-        default=[15, TARGET_SIZE],
-        help=f"how many networks in all, comma-separated (default 15,{TARGET_SIZE})",
-    )
+    sizes_argument(parser, [15, TARGET_SIZE])
     return parser.parse_args()
 
 
@@ -139,20 +142,6 @@ class Size:
     cold: dict = field(default_factory=dict)
     # (how many addresses, wrk's Load) of the run where every request is a new address.
     misses: tuple = None
-
-
-def count_queries(found):
-    """Return {name: queries} to build each page or file once, the cache emptied."""
-    client = Client(headers={"Host": "127.0.0.1", **PROXY_HEADERS})
-    counts = {}
-    for name, address, _target in found:
-        cache.clear()
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(address)
-        if response.status_code != 200:
-            raise SystemExit(f"{address}: HTTP {response.status_code}, expected 200")
-        counts[name] = len(queries)
-    return counts
 
 
 def measure(server, size, options):

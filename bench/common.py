@@ -32,6 +32,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 ROOT = Path(__file__).resolve().parent.parent
 WRK_SCRIPT = Path(__file__).with_name("wrk.lua")
@@ -67,6 +69,30 @@ def arguments(description, *, connections, output, command):
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / output)
     parser.add_argument("--command", default=command, help="as recorded in the report")
     return parser
+
+
+def sizes_argument(parser, default):
+    """Add --sizes: how many networks to measure at, in turn."""
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: [int(size) for size in text.split(",")],
+        default=default,
+        help=f"how many networks in all, comma-separated (default {','.join(map(str, default))})",
+    )
+
+
+def queries_to_build(addresses):
+    """Return {address: the queries that build it once, the cache emptied} (test client)."""
+    client = Client(headers={"Host": "127.0.0.1", **PROXY_HEADERS})
+    counts = {}
+    for address in addresses:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(address)
+        if response.status_code != 200:
+            raise SystemExit(f"{address}: HTTP {response.status_code}, expected 200")
+        counts[address] = len(queries)
+    return counts
 
 
 # The site

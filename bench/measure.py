@@ -29,6 +29,7 @@ from bench.common import (
     log,
     run,
     set_up,
+    sizes_argument,
     wrk,
 )
 
@@ -121,12 +122,7 @@ def parse_arguments():
     parser = arguments(
         __doc__.split("\n\n")[0], connections=8, output="results.md", command="bench/run"
     )
-    parser.add_argument(
-        "--sizes",
-        type=lambda text: [int(size) for size in text.split(",")],
-        default=[15, 1000, 10000],
-        help="how many networks in all, comma-separated (default 15,1000,10000)",
-    )
+    sizes_argument(parser, [15, 1000, 10000])
     parser.add_argument(
         "--seconds", type=int, default=5, help="of load per page, and as much on the trivial view"
     )

@@ -11,18 +11,16 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from bench.common import (
-    PROXY_HEADERS,
     Report,
     Server,
     arguments,
     log,
+    queries_to_build,
     run,
     set_up,
+    sizes_argument,
     wrk,
 )
 from bench.measure import populate
@@ -71,7 +69,7 @@ def main():
     for size in options.sizes:
         log(f"--- {size:,} networks")
         populate(size)
-        measured = Size(size, queries=count_queries())
+        measured = Size(size, queries=queries_to_build(address for _name, address in SEARCHES))
         with Server(environment, options) as server:
             measure(server, measured, options)
         sizes.append(measured)
@@ -89,12 +87,7 @@ def parse_arguments():
     parser = arguments(
         __doc__.split("\n\n")[0], connections=8, output="search.md", command="bench/search"
     )
-    parser.add_argument(
-        "--sizes",
-        type=lambda text: [int(size) for size in text.split(",")],
-        default=[15, TARGET_SIZE],
-        help=f"how many networks in all, comma-separated (default 15,{TARGET_SIZE})",
-    )
+    sizes_argument(parser, [15, TARGET_SIZE])
     parser.add_argument(
         "--seconds", type=int, default=10, help="of load over all the searches together (10)"
     )
@@ -111,20 +104,6 @@ class Size:
     results: dict = field(default_factory=dict)
     load: object = None
     trivial_load: object = None
-
-
-def count_queries():
-    """Return {address: queries} to build each search page once, without the cache."""
-    client = Client(headers={"Host": "127.0.0.1", **PROXY_HEADERS})
-    counts = {}
-    for _name, address in SEARCHES:
-        cache.clear()
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(address)
-        if response.status_code != 200:
-            raise SystemExit(f"{address}: HTTP {response.status_code}, expected 200")
-        counts[address] = len(queries)
-    return counts
 
 
 def time_ms(server, address):

@@ -90,15 +90,26 @@ def link_licence_and_description(response, description, media_type):
     return response
 
 
+def dataset_content(request, name, rows, text):
+    """
+    Return the content of the file `name`: built ahead for a request without filters, else
+    `text(rows(…))` of the networks the request's filters choose; or a 400 problem document.
+    """
+    content = None if request.GET else built.current(name)
+    if content is not None:
+        return content, None
+    found, error = filtered_datasets(request, rows)
+    return (None, error) if error else (text(found), None)
+
+
 @read_only
 @conditional
 def opendata_json(request):
-    content = None if request.GET else built.current("networks.json")
-    if content is None:
-        records, error = filtered_datasets(request, datasets.records)
-        if error:
-            return error
-        content = datasets.json_text(records)
+    content, error = dataset_content(
+        request, "networks.json", datasets.records, datasets.json_text
+    )
+    if error:
+        return error
     response = HttpResponse(content, content_type="application/json")
     return link_licence_and_description(response, reverse("opendata_openapi"), "application/yaml")
 
@@ -106,12 +117,9 @@ def opendata_json(request):
 @read_only
 @conditional
 def opendata_csv(request):
-    content = None if request.GET else built.current("networks.csv")
-    if content is None:
-        rows, error = filtered_datasets(request, datasets.csv_rows)
-        if error:
-            return error
-        content = datasets.csv_text(rows)
+    content, error = dataset_content(request, "networks.csv", datasets.csv_rows, datasets.csv_text)
+    if error:
+        return error
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="networks.csv"'
     return link_licence_and_description(
