@@ -105,9 +105,7 @@ def dataset_content(request, name, rows, text):
 @read_only
 @conditional
 def opendata_json(request):
-    content, error = dataset_content(
-        request, "networks.json", datasets.records, datasets.json_text
-    )
+    content, error = dataset_content(request, "networks.json", datasets.records, datasets.json_text)
     if error:
         return error
     response = HttpResponse(content, content_type="application/json")
