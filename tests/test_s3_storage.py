@@ -70,14 +70,14 @@ def test_a_document_is_private_in_the_bucket_and_served_by_the_site_to_whom_may_
     assert [grant["Permission"] for grant in acl["Grants"]] == ["FULL_CONTROL"]  # the owner
     # Its address is the site's, which checks who asks.
     assert public.file.url == f"/documents/{public.file.name}"
+    # Each file read to its end, which closes it (and the response), as a browser would.
     response = client.get(public.file.url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    response.close()
     assert client.get(internal.file.url).status_code == 404
     response = admin_client.get(internal.file.url)
     assert response.status_code == 200
-    response.close()
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 def test_the_health_check_asks_the_bucket(bucket, client):
