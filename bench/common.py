@@ -228,14 +228,7 @@ class Server:
     def request(self, address, headers=PROXY_HEADERS, timeout=120):
         """Ask for `address` on a connection of its own; return the Response, timed."""
         client = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            started = time.perf_counter()
-            client.request("GET", address, headers=headers)
-            response = client.getresponse()
-            body = response.read()
-            return Response(response.status, response.headers, body, time.perf_counter() - started)
-        finally:
-            client.close()
+        return timed_get(client, address, headers)
 
     # What the workers do, from /proc (Linux only)
 
@@ -286,6 +279,18 @@ class Server:
             ticks, previous = self.cpu_ticks(), ticks
             if ticks == previous:
                 return
+
+
+def timed_get(client, address, headers):
+    """GET `address` on `client`, a connection of its own, then close it; return the Response."""
+    try:
+        started = time.perf_counter()
+        client.request("GET", address, headers=headers)
+        response = client.getresponse()
+        body = response.read()
+        return Response(response.status, response.headers, body, time.perf_counter() - started)
+    finally:
+        client.close()
 
 
 def free_port():
@@ -414,14 +419,7 @@ http {{
         client = http.client.HTTPSConnection(
             "127.0.0.1", self.port, timeout=timeout, context=ssl._create_unverified_context()
         )
-        try:
-            started = time.perf_counter()
-            client.request("GET", address, headers=headers or {})
-            response = client.getresponse()
-            body = response.read()
-            return Response(response.status, response.headers, body, time.perf_counter() - started)
-        finally:
-            client.close()
+        return timed_get(client, address, headers or {})
 
     def answered(self):
         """Return [(time, status, [instance ports tried])] of the access log so far."""
