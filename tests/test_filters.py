@@ -286,3 +286,21 @@ class TestPagination:
 
     def test_a_page_past_the_end_shows_the_last_one(self, client, many):
         assert shown(client, {"page": "99"}) == [f"Rete {index}" for index in range(40, 45)]
+
+
+def test_on_postgresql_the_list_filtered_by_scope_is_counted_from_an_index(networks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: its plans show which index serves a query")
+    with CaptureQueriesContext(connection) as queries:
+        assert Network.objects.published().filter(scope=Network.Scope.EUROPEAN).count() == 3
+    [count] = queries.captured_queries
+    with connection.cursor() as cursor:
+        # Forbidden to read the table, the planner shows whether the index alone answers: the
+        # count of a filtered list at 10,000 networks then reads no row of the table.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {count['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using networks_network_on_line" in plan
