@@ -4,6 +4,8 @@ from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 
+from networks import cache as page_cache
+
 
 def local_path(path):
     """
@@ -65,10 +67,7 @@ def site(request):
         "SITE_ICON_URL": asset_url(settings.SITE_ICON),
         "SITE_TOUCH_ICON_URL": asset_url(settings.SITE_TOUCH_ICON),
         "SITE_IMAGE_URL": asset_url(settings.SITE_IMAGE),
-        "ACCESSIBILITY_STATEMENT_URL": settings.ACCESSIBILITY_STATEMENT_URL,
-        "PRIVACY_POLICY_URL": settings.PRIVACY_POLICY_URL,
-        "CITY_NAME": settings.CITY_NAME,
-        "CITY_URL": settings.CITY_URL,
+        "administration": SimpleLazyObject(page_cache.administration),
         "language_links": SimpleLazyObject(lambda: language_links(request)),
         "canonical_url": SimpleLazyObject(
             lambda: request.build_absolute_uri(canonical_path(request))

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "imagekit",
     # Bootstrap Italia's CSS, JavaScript, fonts and icons, served as our own static files.
     "bootstrap_italia_template",
+    "identity",
     "networks",
     "feedback",
     "opendata",
@@ -276,7 +277,11 @@ IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic
 
 # The city and the pages of its main site that every page links to (AgID "modello Comuni").
 
+# These describe the administration until an administrator saves its page in the admin
+# (identity.Administration), or `manage.py start_site` does.
 CITY_NAME = os.environ.get("DJANGO_CITY_NAME", "Comune di Modena")
+# The name within sentences ("Modena joined in 2008").
+CITY_SHORT_NAME = os.environ.get("DJANGO_CITY_SHORT_NAME", "Modena")
 CITY_URL = os.environ.get("DJANGO_CITY_URL", "https://www.comune.modena.it/")
 # The city's code in the index of public administrations (IPA): for a comune, "c_" and its
 # cadastral code. It names the publisher and the datasets of the open data catalogue.
@@ -287,6 +292,8 @@ ACCESSIBILITY_STATEMENT_URL = os.environ.get(
 PRIVACY_POLICY_URL = os.environ.get(
     "DJANGO_PRIVACY_POLICY_URL", "https://www.comune.modena.it/privacy"
 )
+# Empty: the site's own page of legal notes.
+LEGAL_NOTES_URL = os.environ.get("DJANGO_LEGAL_NOTES_URL", "")
 # The site's icons: a static file's path or an address. The icon (SVG or PNG) for browsers, the
 # ICO that /favicon.ico leads to for those that ask for it, and the phones' home-screen icon
 # (a 180 px PNG).

@@ -11,6 +11,8 @@ from networks.cache import versioned
 from networks.sitemaps import sitemaps
 from opendata import urls as opendata_urls
 
+handler500 = "networks.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path(settings.ADMIN_URL, admin.site.urls),

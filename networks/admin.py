@@ -42,8 +42,6 @@ from .history import Version, field_rows, hold_versions, revert, write_version
 from .models import Document, LinkCheck, Membership, Network, NetworksPage, Theme
 from .widgets import StashedFileInput
 
-admin.site.site_header = _("Comune di Modena — Reti internazionali")
-admin.site.site_title = _("Comune di Modena — Reti internazionali")
 admin.site.index_title = _("International relations office")
 # The list of every model beside each page takes 300 px: without it, lists and forms fit a
 # 1280 px screen (the breadcrumbs and the home page still lead everywhere).

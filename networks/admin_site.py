@@ -5,11 +5,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import dashboard
+from .cache import administration
 
 
 class OfficeAdminSite(admin.AdminSite):
+    def each_context(self, request):
+        context = super().each_context(request)
+        # The header and the title name the administration the site's pages name.
+        header = _("%(name)s — International networks") % {"name": administration().name}
+        context.update(site_header=header, site_title=header)
+        return context
+
     def index(self, request, extra_context=None):
         return super().index(request, {**dashboard.context(request), **(extra_context or {})})
 

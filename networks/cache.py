@@ -18,6 +18,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import condition
 
+from identity.models import Administration
+
 from .models import ContentVersion
 
 logger = logging.getLogger(__name__)
@@ -160,6 +162,11 @@ def remember(name, parts, build, timeout=3600):
     digest = hashlib.sha256(parts.encode()).hexdigest()
     [value] = remember_each(name, [digest], str, lambda _digests: [build()], timeout)
     return value
+
+
+def administration():
+    """Return identity.Administration.current(), read once per content version."""
+    return remember("administration", "", Administration.current)
 
 
 def remember_each(name, items, key, build, timeout=3600):

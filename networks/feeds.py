@@ -1,12 +1,12 @@
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .cache import administration
 from .models import ContentVersion, Network
 
 
@@ -39,7 +39,7 @@ class NetworkFeed(Feed):
     item_guid_is_permalink = False
 
     def title(self):
-        return _("International city networks of the Comune di Modena")
+        return _("%(name)s: international city networks") % {"name": administration().name}
 
     def subtitle(self):
         return _("Networks added or updated")
@@ -52,10 +52,10 @@ class NetworkFeed(Feed):
 
     # RFC 4287 §4.1.1: a feed whose entries name no author names one itself.
     def author_name(self):
-        return settings.CITY_NAME
+        return administration().name
 
     def author_link(self):
-        return settings.CITY_URL
+        return administration().website
 
     def feed_extra_kwargs(self, obj):
         return {"content_changed_at": ContentVersion.current()}
@@ -71,7 +71,7 @@ class NetworkFeed(Feed):
 
     def item_guid(self, network):
         """A tag URI (RFC 4151) from what never changes: not the address, which has the slug."""
-        authority = urlsplit(settings.CITY_URL).hostname
+        authority = urlsplit(administration().website).hostname
         created = network.created_at.date().isoformat()
         return f"tag:{authority},{created}:networks/{network.pk}/{get_language()}"
 

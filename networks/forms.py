@@ -32,7 +32,7 @@ class MembershipInlineFormSet(BaseInlineFormSet):
         ]
         if len(active) > 1:
             raise ValidationError(
-                _("Only one membership can be active: give the others the year Modena left.")
+                _("Only one membership can be active: give the others the year it ended.")
             )
 
 

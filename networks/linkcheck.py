@@ -13,16 +13,15 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import OuterRef, Q
 from django.utils import timezone
 
+from .cache import administration
 from .models import LinkCheck, Membership, Network
 
 TIMEOUT = 10
 WORKERS = 8
 PERMANENT = {301, 308}
-USER_AGENT = f"Mozilla/5.0 (compatible; {settings.CITY_NAME} link check; +{settings.CITY_URL})"
 
 
 @dataclass
@@ -45,7 +44,12 @@ class NotingRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def check(url, timeout=TIMEOUT):
+def user_agent():
+    found = administration()
+    return f"Mozilla/5.0 (compatible; {found.name} link check; +{found.website})"
+
+
+def check(url, timeout=TIMEOUT, agent=None):
     """
     Return what `url` answers: broken (an error status, or no answer), moved for good (only
     permanent redirects to another address that works) or working (a temporary redirect too:
@@ -53,7 +57,7 @@ def check(url, timeout=TIMEOUT):
     """
     redirects = NotingRedirects()
     opener = urllib.request.build_opener(redirects)
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    request = urllib.request.Request(url, headers={"User-Agent": agent or user_agent()})
     try:
         with opener.open(request, timeout=timeout) as response:
             status, final = response.status, response.url
@@ -90,8 +94,10 @@ def addresses():
 
 def check_all(urls, workers=WORKERS, timeout=TIMEOUT):
     """Check `urls`, `workers` at a time; store and return the results, in the order given."""
+    # Named once here: the threads have no database connection of their own to read it.
+    agent = user_agent()
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda url: check(url, timeout), urls))
+        results = list(pool.map(lambda url: check(url, timeout, agent), urls))
     now = timezone.now()
     for result in results:
         LinkCheck.objects.update_or_create(

@@ -496,7 +496,7 @@ class Membership(models.Model):
         null=True,
         blank=True,
         validators=YEAR_VALIDATORS,
-        help_text=_("Leave empty while Modena is a member."),
+        help_text=_("Leave empty while the membership lasts."),
     )
     sector = models.CharField(
         _("sector or role"),
@@ -506,10 +506,10 @@ class Membership(models.Model):
     )
     public_notes = models.TextField(_("public notes"), blank=True)
     profile_url = WebAddressField(
-        _("Modena's profile"),
+        _("profile page"),
         max_length=500,
         blank=True,
-        help_text=_("The page about Modena on the network's website, if there is one."),
+        help_text=_("The page about the administration on the network's website, if there is one."),
     )
     # Internal: for the office only.
     department = models.CharField(_("responsible department"), max_length=200, blank=True)
@@ -560,9 +560,7 @@ class Membership(models.Model):
                 fields=["network"],
                 condition=Q(left_year__isnull=True),
                 name="%(app_label)s_%(class)s_one_active_per_network",
-                violation_error_message=_(
-                    "Modena already has an active membership of this network."
-                ),
+                violation_error_message=_("There is already an active membership of this network."),
             ),
         ]
 
@@ -658,7 +656,7 @@ class NetworksPage(models.Model):
         help_text=_("E.g. +39 059 203 2000."),
     )
     contact_address = models.CharField(
-        _("address"), max_length=300, blank=True, help_text=_("E.g. Piazza Grande 16, Modena.")
+        _("address"), max_length=300, blank=True, help_text=_("Street, number and town.")
     )
     contact_hours = models.TextField(
         _("opening hours"),

@@ -150,7 +150,7 @@ def joinings_chart(published):
         title=_("Networks joined each year"),
         description=_(
             "A column for each year from %(first)s to %(last)s, as tall as the number of networks "
-            "Modena joined that year. The table that follows gives the figures."
+            "joined that year. The table that follows gives the figures."
         )
         % {"first": years[0], "last": years[-1]},
         # The years without any would be most of the table.

@@ -624,7 +624,7 @@ class NetworkResource(resources.ModelResource):
                 setattr(instance, MEMBERSHIP, Membership(network=instance))
         elif membership_columns and getattr(instance, MEMBERSHIP) is not None:
             errors[f"{MEMBERSHIP_PREFIX}joined_year"] = _(
-                "Modena is a member of this network: fill in the membership's columns. "
+                "The network has an active membership: fill in the membership's columns. "
                 "A membership is deleted in the network's page of the admin, not with a file."
             )
         for column in self.columns_in(row):

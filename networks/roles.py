@@ -21,7 +21,7 @@ EDITOR_PERMISSIONS = {
 }
 
 # Administrators hold every permission of these apps, user management included.
-ADMINISTRATOR_APPS = ["networks", "feedback", "auth", "admin"]
+ADMINISTRATOR_APPS = ["networks", "feedback", "identity", "auth", "admin"]
 
 
 def codename(action, model):

@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from identity.models import Administration
+
 from . import cache as page_cache
 from .history import record_version
 from .models import Document, Membership, Network, NetworksPage, Theme
@@ -132,6 +134,7 @@ def one_content_change():
 @receiver(post_save, sender=Membership)
 @receiver(post_save, sender=Document)
 @receiver(post_save, sender=NetworksPage)
+@receiver(post_save, sender=Administration)
 @receiver(post_delete, sender=Network)
 @receiver(post_delete, sender=Theme)
 @receiver(post_delete, sender=Membership)

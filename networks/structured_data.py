@@ -1,12 +1,13 @@
 """schema.org descriptions of the pages, as JSON-LD: each network an Organization, the city a
 GovernmentOrganization among its members."""
 
-from django.conf import settings
+from .cache import administration
 
 
 def city(page=None):
     """The city; with the networks page, the office of its contacts block as a ContactPoint."""
-    data = {"@type": "GovernmentOrganization", "name": settings.CITY_NAME, "url": settings.CITY_URL}
+    found = administration()
+    data = {"@type": "GovernmentOrganization", "name": found.name, "url": found.website}
     if page is not None and page.contact_office:
         contact = {"@type": "ContactPoint", "name": page.contact_office}
         if page.contact_email:

@@ -2,16 +2,19 @@ import logging
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import get_language
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from identity.models import Administration
 from modena_networks.context_processors import asset_url
 
 from . import structured_data
@@ -35,6 +38,17 @@ def home(request):
 def favicon(request):
     """Lead browsers that ask for /favicon.ico, whatever the page says, to the site's ICO."""
     return redirect(asset_url(settings.SITE_ICON_ICO))
+
+
+@requires_csrf_token
+def server_error(request):
+    """Django's page for a server error, with the administration's name if the database answers."""
+    try:
+        name = Administration.current().name
+    except Exception:  # the error may well be the database's
+        name = settings.CITY_NAME
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"administration_name": name}))
 
 
 @require_safe

@@ -20,7 +20,10 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 from rdflib import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
+from networks.cache import administration
 from networks.models import ContentVersion, NetworksPage, Theme
+
+from . import datasets
 
 DCATAPIT = Namespace("http://dati.gov.it/onto/dcatapit#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -155,9 +158,10 @@ class CatalogBuilder:
         agent = self.node("publisher")
         self.add(agent, RDF.type, FOAF.Agent, DCATAPIT.Agent)
         # One name and one identifier: the DCAT-AP_IT ontology allows no more.
-        self.add(agent, FOAF.name, Literal(settings.CITY_NAME, lang="it"))
-        self.add(agent, DCTERMS.identifier, Literal(settings.IPA_CODE))
-        self.add(agent, FOAF.homepage, URIRef(settings.CITY_URL))
+        publisher = administration()
+        self.add(agent, FOAF.name, Literal(publisher.name, lang="it"))
+        self.add(agent, DCTERMS.identifier, Literal(publisher.ipa_code))
+        self.add(agent, FOAF.homepage, URIRef(publisher.website))
         self.add(agent, DCTERMS.type, self.adms_term(*PUBLISHER_TYPE))
         return agent
 
@@ -169,7 +173,7 @@ class CatalogBuilder:
         contact = self.node("contact-point")
         self.add(contact, RDF.type, VCARD.Organization, VCARD.Kind, DCATAPIT.Organization)
         # The ontology wants one plain string (an xsd:string): the office's name in Italian.
-        name = page.contact_office_it or settings.CITY_NAME
+        name = page.contact_office_it or administration().name
         self.add(contact, VCARD.fn, Literal(name))
         email = URIRef(f"mailto:{page.contact_email}")
         self.add(contact, VCARD.hasEmail, email)
@@ -254,15 +258,21 @@ class CatalogBuilder:
         self.add(catalog, RDF.type, DCAT.Catalog, DCATAPIT.Catalog)
         # One title per language: the ontology's "exactly one" is read per language, as the
         # AgID guidelines' multilingual examples have it.
+        identity = administration()
         self.texts(
-            catalog, DCTERMS.title, lambda: _("International city networks of the Comune di Modena")
+            catalog,
+            DCTERMS.title,
+            lambda: _("%(name)s: international city networks") % {"name": identity.name},
         )
         self.texts(
             catalog,
             DCTERMS.description,
-            lambda: _(
-                "The open data of the Comune di Modena about the international city networks it "
-                "belongs to: one dataset, as CSV and as JSON."
+            lambda: (
+                _(
+                    "The open data about the international city networks %(city)s belongs to: one "
+                    "dataset, as CSV and as JSON."
+                )
+                % {"city": identity.short_name}
             ),
         )
         self.add(catalog, DCTERMS.publisher, publisher)
@@ -274,18 +284,13 @@ class CatalogBuilder:
         self.add(catalog, DCAT.dataset, dataset)
 
         self.add(dataset, RDF.type, DCAT.Dataset, DCATAPIT.Dataset)
-        self.add(dataset, DCTERMS.identifier, Literal(f"{settings.IPA_CODE}:{DATASET_ID}"))
-        self.texts(
-            dataset, DCTERMS.title, lambda: _("International city networks Modena belongs to")
-        )
-        self.texts(
+        self.add(
             dataset,
-            DCTERMS.description,
-            lambda: _(
-                "The international city networks the Comune di Modena belongs to: what they are, "
-                "their website, the year Modena joined and their themes."
-            ),
+            DCTERMS.identifier,
+            Literal(f"{identity.ipa_code}:{DATASET_ID}"),
         )
+        self.texts(dataset, DCTERMS.title, datasets.dataset_title)
+        self.texts(dataset, DCTERMS.description, datasets.dataset_description)
         self.add(dataset, DCTERMS.modified, self.modified)
         self.add(dataset, DCAT.theme, data_theme)
         self.add(dataset, DCTERMS.publisher, publisher)

@@ -11,7 +11,10 @@ the package's own address, on this site or in a folder where both files were sav
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from networks.cache import administration
 
 from . import datasets
 
@@ -62,25 +65,21 @@ def data_package(request):
     """Return the data package descriptor, its addresses absolute but the CSV's."""
     with translation.override(settings.LANGUAGE_CODE):
         homepage = request.build_absolute_uri(reverse("opendata:page"))
+    publisher = administration()
     return {
         "profile": "tabular-data-package",
-        "name": "reti-internazionali-modena",
+        "name": f"reti-internazionali-{slugify(publisher.short_name)}",
         "id": request.build_absolute_uri(reverse("opendata_catalog")) + "#dataset",
         **translated(
             lambda: {
-                "title": _("International city networks Modena belongs to"),
-                "description": _(
-                    "The international city networks the Comune di Modena belongs to: what "
-                    "they are, their website, the year Modena joined and their themes."
-                ),
+                "title": datasets.dataset_title(),
+                "description": datasets.dataset_description(),
             }
         ),
         "homepage": homepage,
         "licenses": [LICENCE],
-        "sources": [{"title": settings.CITY_NAME, "path": settings.CITY_URL}],
-        "contributors": [
-            {"title": settings.CITY_NAME, "path": settings.CITY_URL, "role": "publisher"}
-        ],
+        "sources": [{"title": publisher.name, "path": publisher.website}],
+        "contributors": [{"title": publisher.name, "path": publisher.website, "role": "publisher"}],
         "resources": [
             {
                 "profile": "tabular-data-resource",

@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from networks.cache import administration
 from networks.formulas import escape_formulas
 from networks.models import Membership, Network, Theme
 
@@ -33,9 +34,9 @@ COMMON_FIELDS = [
     ("acronym", _("Acronym")),
     ("scope", _("Scope: international, european or national")),
     ("founded_year", _("Year the network was founded")),
-    ("joined_year", _("Year Modena joined")),
+    ("joined_year", _("Year the administration joined")),
     ("website", _("Website of the network")),
-    ("profile_url", _("Page about Modena on the network's website")),
+    ("profile_url", _("Page about the administration on the network's website")),
     ("key_facts_date", _("Date the key facts were true (YYYY-MM-DD)")),
     ("themes", _("Themes, as identifiers separated by “;”")),
     ("updated_at", _("Last change (ISO 8601)")),
@@ -47,7 +48,7 @@ LANGUAGE_FIELDS = [
     ("description", _("Description")),
     ("key_facts", _("Key facts, such as the number of member cities")),
     ("promoter", _("Promoting organisation")),
-    ("sector", _("Modena's sector or role in the network")),
+    ("sector", _("The administration's sector or role in the network")),
     ("themes", _("Theme names, separated by “;”")),
     ("url", _("Address of the network's page")),
 ]
@@ -61,7 +62,7 @@ COMMON_TITLES = {
     "founded_year": _("Year founded"),
     "joined_year": _("Year joined"),
     "website": _("Website"),
-    "profile_url": _("Modena's page on the network's website"),
+    "profile_url": _("Page on the network's website"),
     "key_facts_date": _("Date of the key facts"),
     "themes": _("Themes"),
     "updated_at": _("Last change"),
@@ -266,11 +267,25 @@ def csv_text(rows):
     return content.getvalue().encode()
 
 
+def dataset_title():
+    """Return the dataset's title in the active language, as the catalogue and package give it."""
+    return _("International city networks %(city)s belongs to") % {
+        "city": administration().short_name
+    }
+
+
+def dataset_description():
+    return _(
+        "The international city networks %(city)s belongs to: what they are, their website, "
+        "the year it joined and their themes."
+    ) % {"city": administration().short_name}
+
+
 def json_text(records):
     """Return the JSON file of `records` (records()), as UTF-8."""
     data = {
         "licence": LICENCE_URL,
-        "publisher": settings.CITY_NAME,
+        "publisher": administration().name,
         "count": len(records),
         "networks": records,
     }

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from networks.cache import administration
 from networks.filters import NetworkFilter
 from networks.models import FIRST_YEAR, LAST_YEAR, Network, NetworksPage, Theme
 
@@ -68,13 +69,13 @@ def parameters():
         {
             "name": "joined_after",
             "in": "query",
-            "description": _("Networks Modena joined in this year or later."),
+            "description": _("Networks joined in this year or later."),
             "schema": year,
         },
         {
             "name": "joined_before",
             "in": "query",
-            "description": _("Networks Modena joined in this year or earlier."),
+            "description": _("Networks joined in this year or earlier."),
             "schema": year,
         },
         {
@@ -209,7 +210,7 @@ def contact(request):
     page = NetworksPage.get_or_default()
     with translation.override(settings.LANGUAGE_CODE):
         url = request.build_absolute_uri(reverse("opendata:page"))
-    found = {"name": page.contact_office or settings.CITY_NAME, "url": url}
+    found = {"name": page.contact_office or administration().name, "url": url}
     if page.contact_email:
         found["email"] = page.contact_email
     return found
@@ -251,17 +252,18 @@ def description(request):
         },
     }
     office = contact(request)
+    city = {"city": administration().short_name}
     return {
         "openapi": "3.0.3",
         "info": {
             "title": _("Open data of the international city networks"),
-            "x-summary": _("The networks the Comune di Modena belongs to, as CSV and JSON."),
+            "x-summary": _("The networks %(city)s belongs to, as CSV and JSON.") % city,
             "description": _(
-                "The international city networks the Comune di Modena belongs to, as open data: "
-                "the datasets, filtered and ordered as the list of networks, and their "
-                "descriptions (data package, DCAT-AP_IT catalogue). Read only, without "
-                "authentication."
-            ),
+                "The international city networks %(city)s belongs to, as open data: the "
+                "datasets, filtered and ordered as the list of networks, and their descriptions "
+                "(data package, DCAT-AP_IT catalogue). Read only, without authentication."
+            )
+            % city,
             "version": API_VERSION,
             "x-api-id": API_ID,
             "contact": office,
@@ -269,7 +271,10 @@ def description(request):
             "termsOfService": office["url"],
         },
         "servers": [
-            {"url": request.build_absolute_uri("/").rstrip("/"), "description": settings.CITY_NAME}
+            {
+                "url": request.build_absolute_uri("/").rstrip("/"),
+                "description": administration().name,
+            }
         ],
         "tags": [
             {"name": "datasets", "description": _("The networks as data.")},

@@ -781,7 +781,7 @@ def test_clearing_a_membership_in_the_file_is_refused(editor_client, networks):
     membership_headings = [H[name] for name in H if name.startswith("membership_")]
     for heading in membership_headings:
         rows[0][heading] = ""
-    assert "Modena è membro di questa rete" in rejected(editor_client, rows)
+    assert "La rete ha un’adesione attiva" in rejected(editor_client, rows)
 
 
 def test_two_rows_with_one_slug_are_refused(editor_client, networks):

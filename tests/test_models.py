@@ -147,7 +147,7 @@ class TestMembershipRules:
         MembershipFactory(network=network, joined_year=2002)
         with pytest.raises(ValidationError) as error:
             MembershipFactory.build(network=network, joined_year=2010).full_clean()
-        assert "Modena ha già un’adesione attiva a questa rete." in str(error.value)
+        assert "Esiste già un’adesione attiva a questa rete." in str(error.value)
 
     def test_a_past_membership_beside_the_active_one_is_accepted(self):
         network = NetworkFactory()

@@ -244,7 +244,7 @@ class TestFullText:
         # Needs the Italian catalogue with this page's texts and address.
         content = client.get("/it/reti/testo-completo/").content.decode()
         assert "<h1>Reti internazionali di città</h1>" in content
-        assert "Il testo completo delle 4 reti a cui partecipa il Comune di Modena" in content
+        assert "Il testo completo delle 4 reti a cui aderisce Modena" in content
         assert ">Stampa</button>" in content
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from feedback.models import Feedback
+from identity.models import Administration
 from networks.models import Network, NetworksPage
 from networks.roles import ADMINISTRATORS, EDITORS
 
@@ -38,6 +39,7 @@ def objects():
         "published membership": MembershipFactory(network=network),
         "published document": DocumentFactory(network=network),
         "networkspage": NetworksPage.load(),
+        "administration": Administration.load(),
         "feedback": Feedback.objects.create(path="/it/reti/", language="it", rating=4),
         "user": User.objects.create_user("someone"),
         "group": Group.objects.get(name=EDITORS),
@@ -65,6 +67,7 @@ TABLE = [
     ("delete a published network's membership", "published membership", "delete", 403, 200),
     ("delete a published network's document", "published document", "delete", 403, 200),
     ("edit the networks page", "networkspage", "change", 200, 200),
+    ("edit the administration's name, codes and addresses", "administration", "change", 403, 200),
     ("read page ratings", "feedback", "changelist", 200, 200),
     ("delete page ratings", "feedback", "delete", 403, 200),
     ("list users", "user", "changelist", 403, 200),

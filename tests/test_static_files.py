@@ -5,9 +5,9 @@ import json
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import translation
-from django.views.defaults import server_error
 
 from modena_networks import settings as project_settings
+from networks.views import server_error
 
 
 def test_collectstatic_builds_hashed_compressed_files(settings, tmp_path):

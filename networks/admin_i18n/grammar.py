@@ -21,6 +21,7 @@ GENDERS = {
     "networks.membership": FEMININE_VOWEL,  # adesione
     "networks.document": MASCULINE,  # documento
     "networks.networkspage": FEMININE,  # pagina delle reti
+    "identity.administration": MASCULINE_VOWEL,  # ente
     "feedback.feedback": FEMININE,  # valutazione della pagina
     "networks.searchdocument": MASCULINE,  # testo per la ricerca
     "networks.contentversion": FEMININE,  # versione dei contenuti

@@ -7,7 +7,7 @@ from networks.models import LinkCheck, describe_error
 
 class Command(BaseCommand):
     help = (
-        "Check every network's website and Modena's profile pages (8 at a time, 10 s each, "
+        "Check every network's website and the memberships' profile pages (8 at a time, 10 s each, "
         "redirects followed); store the results for the admin and print the problems."
     )
 
