@@ -6,15 +6,26 @@ One row, edited by administrators. Until it is saved, current() answers from the
 environment), so that a first start shows the right name before anyone opens the admin.
 """
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFit
 
-# The networks' own URL field: a bare domain typed in the form gets https://.
+# The networks' URL field (a bare domain typed in the form gets https://) and their logos' checks
+# and storage: the coat of arms is uploaded, stored and backed up as a network's logo is.
 from networks.models import WebAddressField
+from networks.uploads import logo_upload_to, reencoded_logo
+from networks.validators import validate_logo
+
+from . import theme
 
 # The codes of the index of public administrations: "c_f257" for a comune (c_ and its cadastral
 # code), "r_emiro" for a region, and so on; lower-case letters, digits and underscores.
@@ -49,6 +60,43 @@ class Administration(models.Model):
             "(indicepa.gov.it): it names the publisher of the open data."
         ),
     )
+    coat_of_arms = models.ImageField(
+        _("coat of arms or logo"),
+        upload_to=logo_upload_to,
+        validators=[validate_logo],
+        blank=True,
+        help_text=_(
+            "Shown beside the name at the top of every page. PNG, JPEG or WebP, at most 2 MB "
+            "and 4,000 × 4,000 pixels; square or upright."
+        ),
+    )
+    # WebP renditions for the header: 82 px high on a computer, twice as many for sharp screens.
+    coat_of_arms_header = ImageSpecField(
+        source="coat_of_arms",
+        processors=[ResizeToFit(82, 82)],
+        format="WEBP",
+        options={"quality": 90},
+    )
+    coat_of_arms_header_2x = ImageSpecField(
+        source="coat_of_arms",
+        processors=[ResizeToFit(164, 164)],
+        format="WEBP",
+        options={"quality": 90},
+    )
+    primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        default=theme.DEFAULT_PRIMARY,
+        validators=[
+            RegexValidator(
+                r"^#[0-9A-Fa-f]{6}$", _("Write the colour as # and six hex digits: #0066CC.")
+            )
+        ],
+        help_text=_(
+            "The colour of the header, the buttons and the links (Bootstrap Italia's primary), "
+            "as # and six hex digits; the Comuni template's blue is #0066CC."
+        ),
+    )
     website = WebAddressField(
         _("website"), help_text=_("The administration's main site, which every page links to.")
     )
@@ -76,7 +124,20 @@ class Administration(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK
+        if self.coat_of_arms and not self.coat_of_arms._committed:
+            self.coat_of_arms = reencoded_logo(self.coat_of_arms)  # its pixels only
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if re.fullmatch(r"#[0-9A-Fa-f]{6}", self.primary_colour or ""):
+            ratio = theme.contrast_with_white(self.primary_colour)
+            if ratio < theme.MINIMUM_CONTRAST:
+                shown = formats.number_format(ratio, 1)
+                raise ValidationError({"primary_colour": theme.CONTRAST_MESSAGE % {"ratio": shown}})
+
+    @property
+    def has_own_colour(self):
+        return self.primary_colour.upper() != theme.DEFAULT_PRIMARY
 
     @classmethod
     def from_settings(cls):

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import translate_url
@@ -68,6 +70,8 @@ def site(request):
         "SITE_TOUCH_ICON_URL": asset_url(settings.SITE_TOUCH_ICON),
         "SITE_IMAGE_URL": asset_url(settings.SITE_IMAGE),
         "administration": SimpleLazyObject(page_cache.administration),
+        # In the address of what changes with each deploy and is kept by browsers for a year.
+        "RELEASE_TAG": hashlib.sha256(settings.RELEASE.encode()).hexdigest()[:12],
         "language_links": SimpleLazyObject(lambda: language_links(request)),
         "canonical_url": SimpleLazyObject(
             lambda: request.build_absolute_uri(canonical_path(request))

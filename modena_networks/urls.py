@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
+from identity import views as identity_views
 from modena_networks import health
 from networks import views
 from networks.cache import versioned
@@ -19,6 +20,12 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", versioned(views.robots_txt), name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # Bootstrap Italia in the administration's colour; the release makes each deploy's new.
+    path(
+        "theme/<str:release>/kit-<str:colour>.css",
+        identity_views.themed_kit_css,
+        name="themed_kit_css",
+    ),
     # An index of sections, each in pages a crawler reads one at a time (NetworkSitemap.limit).
     path(
         "sitemap.xml",

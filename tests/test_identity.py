@@ -1,8 +1,10 @@
 """The administration that publishes the site: one place for its name, codes and addresses."""
 
 import io
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
@@ -11,6 +13,7 @@ from identity.models import Administration
 from networks.views import server_error
 
 from .factories import DocumentFactory, MembershipFactory, NetworkFactory, ThemeFactory
+from .test_uploads import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +25,7 @@ BOLOGNA = {
     "privacy_url": "https://www.comune.bologna.it/privacy",
     "accessibility_url": "https://form.agid.gov.it/view/bologna",
     "legal_notes_url": "",
+    "primary_colour": "#0066CC",
 }
 
 
@@ -103,6 +107,70 @@ def test_the_administration_is_neither_added_nor_deleted(administrator_client):
     delete = reverse("admin:identity_administration_delete", args=[1])
     assert administrator_client.post(delete, {"post": "yes"}).status_code == 403
     assert Administration.objects.count() == 1
+
+
+def test_a_coat_of_arms_shows_at_the_top_of_every_page_as_webp(administrator_client, client):
+    Administration.load()
+    response = administrator_client.post(
+        reverse("admin:identity_administration_change", args=[1]),
+        form_data(coat_of_arms=SimpleUploadedFile("stemma.png", image_bytes(size=(200, 240)))),
+    )
+    assert response.status_code == 302
+    saved = Administration.objects.get()
+    assert saved.coat_of_arms.name.startswith("networks/logos/")  # kept and backed up as logos
+    content = client.get("/it/reti/").content.decode()
+    header = re.search(r'<img class="icon" src="([^"]+)" srcset="([^"]+)"', content)
+    assert header is not None
+    assert header.group(1).endswith(".webp")
+    assert " 2x" in header.group(2)
+    assert "#it-pa" not in content.split("</header>")[0]  # the generic icon gives way
+
+
+def test_a_coat_of_arms_that_is_no_image_is_refused_in_italian(administrator_client):
+    Administration.load()
+    response = administrator_client.post(
+        reverse("admin:identity_administration_change", args=[1]),
+        form_data(coat_of_arms=SimpleUploadedFile("stemma.svg", b"<svg onload='alert(1)'/>")),
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["coat_of_arms"]
+    assert errors and all("immagine" in str(error).lower() for error in errors)
+    assert not Administration.objects.get().coat_of_arms
+
+
+def test_a_primary_colour_without_enough_contrast_is_refused_in_italian(administrator_client):
+    Administration.load()
+    response = administrator_client.post(
+        reverse("admin:identity_administration_change", args=[1]),
+        form_data(primary_colour="#FFCC00"),
+    )
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["primary_colour"]
+    assert "contrasto di 1,5:1" in error
+    assert "almeno 4,5:1" in error
+    assert Administration.objects.get().primary_colour == "#0066CC"
+
+
+def test_the_site_takes_the_administration_s_primary_colour(administrator_client, client):
+    static_kit = "/static/networks/css/kit.css"
+    assert static_kit in client.get("/it/reti/").content.decode()  # Bootstrap Italia's blue
+    Administration.load()
+    administrator_client.post(
+        reverse("admin:identity_administration_change", args=[1]),
+        form_data(primary_colour="#8a1538"),
+    )
+    content = client.get("/it/reti/").content.decode()
+    [address] = re.findall(r'href="(/theme/[0-9a-f]+/kit-[^"]+\.css)"', content)
+    assert static_kit not in content
+    css = client.get(address)
+    assert css["Content-Type"] == "text/css; charset=utf-8"
+    assert "immutable" in css["Cache-Control"]
+    text = css.content.decode()
+    assert "#06c" not in text
+    assert "--bs-primary-rgb: 138, 21, 56" in text
+    assert ".it-header-center-wrapper{background:hsl(342.1, 73.6%, 31.2%)" in text
+    # Only the administration's colour: another one is not built for a stranger.
+    assert client.get(address.replace("kit-8a1538", "kit-00ff00")).status_code == 404
 
 
 def test_legal_notes_lead_to_the_administration_s_page_when_it_gives_one(client):
