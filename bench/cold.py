@@ -24,13 +24,13 @@ from bench.common import (
     Server,
     arguments,
     log,
+    populate,
     queries_to_build,
     run,
     set_up,
     sizes_argument,
     wrk,
 )
-from bench.measure import populate
 from bench.search import percentile
 
 DATABASE = "bench_cold"

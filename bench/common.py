@@ -149,6 +149,18 @@ def add_synthetic(networks):
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
+def populate(size):
+    """Leave `size` networks in the database: the real (demo) ones and synthetic ones."""
+    from networks.management.commands.populate_synthetic import PREFIX
+    from networks.models import Network
+
+    real = Network.objects.exclude(slug__startswith=PREFIX).count()
+    if size < real:
+        raise SystemExit(f"The database has {real} real networks: ask for at least as many.")
+    add_synthetic(size - real)
+    assert Network.objects.count() == size
+
+
 # The server
 
 

@@ -10,6 +10,7 @@ figures mean.
 import math
 import statistics
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,14 +20,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bench import cold
 from bench.common import (
     PERCENTILES,
     PROXY_HEADERS,
     Report,
     Server,
-    add_synthetic,
     arguments,
     log,
+    populate,
     run,
     set_up,
     sizes_argument,
@@ -57,6 +59,8 @@ RESPONSES_PER_CONNECTION = 5
 
 # The targets of the issue that asked for this benchmark.
 CACHED_RATIO_TARGET = 0.8
+# From this size on, the run also loads the site with every request a new address (bench/cold).
+MISSES_SIZE = 10_000
 CACHED_RATIO_PAGES = ["list", "detail"]
 UNCACHED_P95_TARGET_MS = 100
 UNCACHED_P95_PAGE = "list"
@@ -84,7 +88,7 @@ def main():
         DJANGO_PAGE_CACHE_SECONDS="0",
     )
     report = Report("Benchmark results", options.command, workers=options.workers)
-    rows, notes = [], []
+    rows, notes, misses = [], [], []
     admin = admin_client()
     for size in options.sizes:
         log(f"--- {size:,} networks")
@@ -100,6 +104,11 @@ def main():
                 row.queries = queries[row.address]
             rows += session_rows
             notes.append(note)
+        if size >= MISSES_SIZE:
+            # Beside the cached figures: the same pages, every request one never asked for.
+            misses.append(
+                SimpleNamespace(networks=size, misses=cold.load_new_addresses(environment, options))
+            )
 
     table = markdown_table(rows)
     print(table)
@@ -113,6 +122,15 @@ def main():
         table,
         LEGEND,
         "## Targets\n\n" + "\n".join(targets(rows, options.sizes)),
+        *(
+            [
+                "## Under load, every request a new address (bench/cold)\n\n"
+                + cold.misses_table(misses),
+                cold.MISSES_LEGEND,
+            ]
+            if misses
+            else []
+        ),
         "## The trivial view's slices, slowest and fastest, on each server\n\n" + "\n".join(notes),
         details=[load_line],
     )
@@ -131,18 +149,6 @@ def parse_arguments():
 
 
 # The data
-
-
-def populate(size):
-    """Leave `size` networks in the database: the real (demo) ones and synthetic ones."""
-    from networks.management.commands.populate_synthetic import PREFIX
-    from networks.models import Network
-
-    real = Network.objects.exclude(slug__startswith=PREFIX).count()
-    if size < real:
-        raise SystemExit(f"The database has {real} real networks: ask for at least as many.")
-    add_synthetic(size - real)
-    assert Network.objects.count() == size
 
 
 def admin_client():

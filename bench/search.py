@@ -17,13 +17,13 @@ from bench.common import (
     Server,
     arguments,
     log,
+    populate,
     queries_to_build,
     run,
     set_up,
     sizes_argument,
     wrk,
 )
-from bench.measure import populate
 
 DATABASE = "bench_search"
 # Database 12: bench/run uses 14, bench/faults 13, the tests empty 15, development uses 0.
