@@ -1,6 +1,7 @@
 from urllib.parse import urlsplit
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Value
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
@@ -38,8 +39,12 @@ class NetworkFeed(Feed):
     item_count = 50
     item_guid_is_permalink = False
 
-    def title(self):
-        return _("%(name)s: international city networks") % {"name": administration().name}
+    def get_object(self, request, *args, **kwargs):
+        # The administration, read once: the methods below take it as `publisher`.
+        return administration()
+
+    def title(self, publisher):
+        return _("%(name)s: international city networks") % {"name": publisher.name}
 
     def subtitle(self):
         return _("Networks added or updated")
@@ -51,17 +56,20 @@ class NetworkFeed(Feed):
         return reverse("networks:feed")
 
     # RFC 4287 §4.1.1: a feed whose entries name no author names one itself.
-    def author_name(self):
-        return administration().name
+    def author_name(self, publisher):
+        return publisher.name
 
-    def author_link(self):
-        return administration().website
+    def author_link(self, publisher):
+        return publisher.website
 
     def feed_extra_kwargs(self, obj):
         return {"content_changed_at": ContentVersion.current()}
 
-    def items(self):
-        return Network.objects.published().order_by("-updated_at")[: self.item_count]
+    def items(self, publisher):
+        # Each entry's id names the administration's site (item_guid).
+        authority = urlsplit(publisher.website).hostname
+        networks = Network.objects.published().annotate(tag_authority=Value(authority))
+        return networks.order_by("-updated_at")[: self.item_count]
 
     def item_title(self, network):
         return network.name
@@ -71,9 +79,8 @@ class NetworkFeed(Feed):
 
     def item_guid(self, network):
         """A tag URI (RFC 4151) from what never changes: not the address, which has the slug."""
-        authority = urlsplit(administration().website).hostname
         created = network.created_at.date().isoformat()
-        return f"tag:{authority},{created}:networks/{network.pk}/{get_language()}"
+        return f"tag:{network.tag_authority},{created}:networks/{network.pk}/{get_language()}"
 
     def item_pubdate(self, network):
         return network.created_at

@@ -20,13 +20,14 @@ def city(page=None):
     return data
 
 
-def organization(network, request, page=None):
+def organization(network, request, page=None, member=None):
+    """The network; `member`, the city as city() gives it, when it is already at hand."""
     data = {
         "@type": "Organization",
         "name": network.name,
         "description": network.summary,
         "url": request.build_absolute_uri(network.get_absolute_url()),
-        "member": city(page),
+        "member": member or city(page),
     }
     if network.acronym:
         data["alternateName"] = network.acronym
@@ -44,6 +45,7 @@ def collection(name, networks, request, first_position=1, page=None):
     Return a CollectionPage listing `networks`, numbered from `first_position`, published by the
     city (with the office's contacts of the networks page `page`).
     """
+    member = city()  # once for every network of the page
     return {
         "@context": "https://schema.org",
         "@type": "CollectionPage",
@@ -58,7 +60,7 @@ def collection(name, networks, request, first_position=1, page=None):
                     "position": position,
                     "item": {
                         key: value
-                        for key, value in organization(network, request).items()
+                        for key, value in organization(network, request, member=member).items()
                         if key != "@context"
                     },
                 }
