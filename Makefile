@@ -8,7 +8,7 @@ DEV := DJANGO_DEBUG=1
 # Tests run with DEBUG off, as in production; they need some secret key.
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only}
 
-.PHONY: run test check lint format messages translations superuser clean robustness bench bench-search bench-cold faults audit
+.PHONY: run test check lint format messages translations superuser clean robustness bench bench-search bench-cold faults audit screenshots
 
 run: $(VENV)/.installed translations
 	$(DEV) $(PY) manage.py migrate --no-input
@@ -56,6 +56,10 @@ audit:
 # PostgreSQL and Redis of 127.0.0.1, and always leaves them running.
 faults:
 	bench/faults $(FAULTS_ARGS)
+
+# The demo's screenshots for the reuse catalogue (publiccode.yml), taken by the browser tests.
+screenshots: $(VENV)/.installed-test
+	SCREENSHOTS_DIR=docs/screenshots DJANGO_SECRET_KEY=screenshots-only $(VENV)/bin/pytest tests/test_accessibility.py -k screenshots -p no:cacheprovider -q
 
 superuser: $(VENV)/.installed
 	$(DEV) $(PY) manage.py createsuperuser

@@ -245,3 +245,51 @@ def test_on_a_large_screen_the_introduction_is_whole(open_page):
     page = open_page("/it/reti/")
     assert not page.locator(".introduction-more").is_visible()
     assert page.get_by_text("Esse svolgono una funzione strategica").first.is_visible()
+
+
+# Another administration's colours: the primary colour themes the kit (identity.theme)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_site_in_another_administration_s_colour_has_no_accessibility_violations(
+    open_page, viewport
+):
+    from identity.models import Administration
+
+    Administration.objects.create(
+        name="Comune di Bologna",
+        short_name="Bologna",
+        ipa_code="c_a944",
+        website="https://www.comune.bologna.it/",
+        privacy_url="https://www.comune.bologna.it/privacy",
+        accessibility_url="https://form.agid.gov.it/",
+        # Bologna's red, at 9.4:1 with white.
+        primary_colour="#8A1538",
+    )
+    page = open_page("/it/reti/", viewport=viewport)
+    header = page.locator(".it-header-center-wrapper")
+    assert header.evaluate("e => getComputedStyle(e).backgroundColor") != "rgb(0, 102, 204)"
+    assert_no_axe_violations(page)
+
+
+# Screenshots of the demo for the reuse catalogue (publiccode.yml): `make screenshots` keeps them
+# in docs/screenshots; otherwise they are taken, checked and thrown away.
+
+SCREENSHOTS = [
+    ("list.png", "/it/reti/", DESKTOP),
+    ("network.png", "/it/reti/citta-creative-unesco/", DESKTOP),
+    ("overview.png", "/it/reti/panoramica/", DESKTOP),
+    ("phone.png", "/it/reti/?theme=clima-ed-energia", PHONE),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "viewport"), SCREENSHOTS, ids=[s[0] for s in SCREENSHOTS])
+def test_screenshots_of_the_demo(open_page, tmp_path, name, path, viewport):
+    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page = open_page(path, viewport=viewport)
+    page.screenshot(path=folder / name)
+    from PIL import Image
+
+    with Image.open(folder / name) as picture:
+        assert picture.size == (viewport["width"], viewport["height"])

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["modena_networks", "networks", "feedback", "opendata"]
+PACKAGES = ["modena_networks", "networks", "feedback", "opendata", "identity"]
 
 
 def module_name(path):
