@@ -6,4 +6,4 @@ class IdentityConfig(AppConfig):
     """Who publishes the site: the administration's name, codes and addresses (AgID)."""
 
     name = "identity"
-    verbose_name = _("Administration")
+    verbose_name = _("Identity of the administration")
