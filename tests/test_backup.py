@@ -71,6 +71,34 @@ def test_round_trip_onto_an_empty_database_gives_identical_pages(client, setting
     assert contents_of(settings.MEDIA_ROOT) == uploads
 
 
+def test_round_trip_keeps_the_administration_and_its_coat_of_arms(client, settings, tmp_path):
+    from identity.models import Administration
+
+    call_command("loaddata", "demo", verbosity=0)
+    Administration.objects.create(
+        name="Comune di Bologna",
+        short_name="Bologna",
+        ipa_code="c_a944",
+        website="https://www.comune.bologna.it/",
+        privacy_url="https://www.comune.bologna.it/privacy",
+        accessibility_url="https://form.agid.gov.it/",
+        primary_colour="#8A1538",
+        coat_of_arms=SimpleUploadedFile("stemma.png", image_bytes(size=(200, 240))),
+    )
+    before = client.get("/it/reti/").content
+    uploads = contents_of(settings.MEDIA_ROOT)
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", output=str(archive), verbosity=0)
+
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(settings.MEDIA_ROOT)
+    call_command("restore", str(archive), verbosity=0)
+    restored = Administration.objects.get()
+    assert (restored.name, restored.primary_colour) == ("Comune di Bologna", "#8A1538")
+    assert contents_of(settings.MEDIA_ROOT) == uploads  # the coat of arms and its renditions
+    assert client.get("/it/reti/").content == before
+
+
 def test_restore_refuses_a_database_that_has_content(settings, tmp_path):
     call_command("loaddata", "demo", verbosity=0)
     archive = tmp_path / "backup.tar.gz"
