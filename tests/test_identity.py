@@ -92,6 +92,7 @@ def test_editors_may_not_open_the_administration(editor_client):
     for url in [
         reverse("admin:identity_administration_changelist"),
         reverse("admin:identity_administration_change", args=[1]),
+        reverse("admin:identity_administration_history", args=[1]),
     ]:
         assert editor_client.get(url).status_code == 403
     response = editor_client.post(
