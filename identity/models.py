@@ -89,7 +89,7 @@ class Administration(models.Model):
         default=theme.DEFAULT_PRIMARY,
         validators=[
             RegexValidator(
-                r"^#[0-9A-Fa-f]{6}$", _("Write the colour as # and six hex digits: #0066CC.")
+                rf"^{theme.HEX_COLOUR}$", _("Write the colour as # and six hex digits: #0066CC.")
             )
         ],
         help_text=_(
@@ -129,7 +129,7 @@ class Administration(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        if re.fullmatch(r"#[0-9A-Fa-f]{6}", self.primary_colour or ""):
+        if re.fullmatch(theme.HEX_COLOUR, self.primary_colour or ""):
             ratio = theme.contrast_with_white(self.primary_colour)
             if ratio < theme.MINIMUM_CONTRAST:
                 shown = formats.number_format(ratio, 1)

@@ -15,6 +15,8 @@ import re
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_PRIMARY = "#0066CC"
+# How the administration gives its colour: # and six hex digits.
+HEX_COLOUR = r"#[0-9A-Fa-f]{6}"
 # WCAG 2.1 AA for text: white on the primary colour (the header, the buttons) and the primary
 # colour on white (the links) have the same contrast ratio.
 MINIMUM_CONTRAST = 4.5
